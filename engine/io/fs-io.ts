@@ -1,0 +1,51 @@
+/**
+ * The few filesystem calls a durable write needs, behind one interface, so that a store or a sink
+ * can run over the real calls, over a "lazy" filesystem that loses what was not fsynced when the
+ * process crashes (like Jepsen's lazyfs), or over a mutant that forgets a step.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface FsIo {
+  /** Create or replace the file with `data`; not durable until fsyncFile. */
+  writeFile(file: string, data: Uint8Array): void;
+  fsyncFile(file: string): void;
+  rename(from: string, to: string): void;
+  /** Make a rename or creation in `dir` durable. */
+  fsyncDir(dir: string): void;
+}
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export const realFsIo: FsIo = {
+  writeFile(file, data) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data);
+  },
+  fsyncFile: fsyncPath,
+  rename(from, to) {
+    fs.renameSync(from, to);
+  },
+  fsyncDir: fsyncPath,
+};
+
+/** Write-temp, fsync, rename, fsync-dir: the correct atomic and durable replace. */
+export function writeFileAtomic(io: FsIo, file: string, data: Uint8Array, tmpSuffix: string): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${tmpSuffix}.tmp`);
+  io.writeFile(tmp, data);
+  io.fsyncFile(tmp);
+  io.rename(tmp, file);
+  io.fsyncDir(dir);
+}
+
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` is the fast default; `chaos` holds bounded chaos properties (real processes,
+// real SIGKILL) that are slower but still part of `npm test`.
+export default defineConfig({
+  test: {
+    reporters: ['default', './harness/test-support/count-reporter.ts'],
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{engine,harness,scenarios,reports,bench}/**/*.test.ts'],
+          exclude: ['**/*.chaos.test.ts', '**/node_modules/**', 'dist/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chaos',
+          include: ['{engine,harness,scenarios,reports,bench}/**/*.chaos.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
