@@ -1,0 +1,2 @@
+import type { ScenarioInfo } from '../types.js';
+export const batchScenarios: ScenarioInfo[] = [];
