@@ -1,0 +1,71 @@
+/**
+ * Entry of an executor process (spawned by ProcessBackend with an IPC channel). It rebuilds the
+ * scenario's graph from (scenario, seed, size, params), checks that it matches the driver's, and
+ * runs tasks until the driver goes away: when the IPC channel closes (the driver exited or was
+ * SIGKILLed) it exits too, so no executor outlives its driver.
+ */
+import { findBatchScenario } from '../../scenarios/batch/index.js';
+import { BatchContext } from './context.js';
+import { ExecutorRuntime } from './executor-runtime.js';
+import type { DriverMessage, ExecutorInit, ExecutorMessage } from './protocol.js';
+import { FsCheckpointStore } from '../checkpoint/fs-store.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { Failpoints, parseFailpoints, sigkillSelf } from '../failpoints.js';
+import { FdEventSink } from '../events.js';
+
+let runtime: ExecutorRuntime | undefined;
+
+function send(msg: ExecutorMessage): void {
+  if (process.connected) process.send!(msg);
+}
+
+function init(spec: ExecutorInit): ExecutorRuntime {
+  const events = new FdEventSink(1);
+  const failpoints = new Failpoints(parseFailpoints(spec.failpoints), sigkillSelf);
+  failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', name: hit.name, occurrence: hit.occurrence, action: hit.action });
+  const checkpoint = spec.checkpointLocation === undefined ? undefined : new FsCheckpointStore(spec.checkpointLocation, { failpoints });
+  const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints }, 'executor');
+  const scenario = findBatchScenario(spec.scenario.name);
+  scenario.build(ctx, { seed: spec.scenario.seed, size: spec.scenario.size, params: spec.scenario.params });
+  if (ctx.graphSignature() !== spec.graphSignature) {
+    throw new Error(
+      `scenario ${spec.scenario.name} built a different graph in the executor than in the driver; its build must be deterministic in (seed, size, params)`,
+    );
+  }
+  const outputs = new Map<string, CheckpointStore>();
+  return new ExecutorRuntime(ctx, spec.executorId, {
+    checkpoint,
+    output(location) {
+      let store = outputs.get(location);
+      if (store === undefined) outputs.set(location, (store = new FsCheckpointStore(location, { failpoints })));
+      return store;
+    },
+  }, failpoints);
+}
+
+async function handle(msg: DriverMessage): Promise<void> {
+  switch (msg.type) {
+    case 'init':
+      try {
+        runtime = init(msg.init);
+        send({ type: 'ready', pid: process.pid });
+      } catch (err) {
+        send({ type: 'init-failed', message: (err as Error).message });
+      }
+      return;
+    case 'task':
+      send({ type: 'result', reqId: msg.reqId, result: await runtime!.runTask(msg.spec) });
+      return;
+    case 'fetch':
+      send({ type: 'blocks', reqId: msg.reqId, blocks: runtime!.getBlocks(msg.requests) });
+      return;
+  }
+}
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => {
+  handle(msg as DriverMessage).catch((err) => {
+    process.stderr.write(`executor ${process.pid}: ${(err as Error).stack ?? err}\n`);
+    process.exit(70);
+  });
+});
