@@ -1,13 +1,45 @@
+/**
+ * `chaos tune`: measure what checkpointing costs at each interval and what a failure costs, then
+ * recommend an interval (Young/Daly prediction beside the measurement). Reports go to --out;
+ * with --json exactly one JSON document goes to stdout (progress stays on stderr).
+ *
+ * Every `chaos` process — also each engine the harness spawns — loads this file, so the measuring
+ * and charting code (vega, listr2) is imported only when `tune` actually runs.
+ */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
 
-// Placeholder until this command is built.
 export function registerTune(program: Command): void {
   program
     .command('tune')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('chaos tune is not built yet');
+    .description('Measure checkpoint overhead and recovery time per checkpoint interval and recommend one (Young/Daly beside the measurement).')
+    .option('--scenario <name>', 'streaming scenario to tune', tuneDefaults.scenario)
+    .option('--intervals <list>', 'checkpoint intervals in batches, comma-separated (off is always measured)', tuneDefaults.intervals)
+    .option('--mtbf <duration>', 'mean time between failures, e.g. 30s, 10m, 1h', tuneDefaults.mtbf)
+    .option('--repeat <n>', 'measurements per point (spread shown as median, min, max)', tuneDefaults.repeat)
+    .option('--size <n>', 'input records per run', tuneDefaults.size)
+    .option('--max-batch-records <n>', 'records per micro-batch (size / this = batches per run)', tuneDefaults.maxBatchRecords)
+    .option('--seed <n>', 'seed of the input and the kill points', tuneDefaults.seed)
+    .option('--no-recovery', 'skip the kill-and-recover trials (faster; expected totals then count lost work only)')
+    .option('--out <dir>', 'directory for report.json, report.md, report.html', tuneDefaults.out)
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (flags: RawTuneFlags & { json?: boolean }) => {
+      const options = parseTuneFlags(flags);
+      const [{ runTune }, { writeTuneReport }, { humanSummary }] = await Promise.all([
+        import('../tune/run-tune.js'),
+        import('../../reports/tune-report.js'),
+        import('../tune/summary.js'),
+      ]);
+      const command = `chaos tune ${process.argv.slice(process.argv.indexOf('tune') + 1).join(' ')}`.trim();
+      const result = await runTune(options, { show: true }, command);
+      const files = await writeTuneReport(options.out, result);
+      if (flags.json) {
+        const { runs: _runs, recoveries: _recoveries, ...rest } = result;
+        process.stdout.write(JSON.stringify({ ...rest, reports: files }, null, 2) + '\n');
+      } else {
+        process.stdout.write(humanSummary(result, files.html));
+      }
+      // Measuring is the point, but a recovered output that differs is a correctness finding.
+      if (result.notes.some((n) => n.startsWith('FINDING'))) process.exitCode = 1;
     });
 }

@@ -1,0 +1,125 @@
+/**
+ * `chaos tune` options: parsed and checked up front so that bad input fails in milliseconds with a
+ * message naming the flag and the fix (UserError, exit 2), never after a minute of measuring.
+ */
+import { UserError } from '../../engine/errors.js';
+import { findScenario } from '../../scenarios/index.js';
+
+export interface TuneOptions {
+  scenario: string;
+  /** Checkpoint intervals to measure, in batches, ascending; "off" (0) is always measured too. */
+  intervals: number[];
+  mtbfMs: number;
+  /** Measurements per point. */
+  repeat: number;
+  /** Input records and records per micro-batch: together they set how many batches a run has. */
+  size: number;
+  maxBatchRecords: number;
+  /** Seeds the input and the kill points, so a tune run is reproducible. */
+  seed: number;
+  /** Measure recovery after a kill (on by default). */
+  recovery: boolean;
+  out: string;
+}
+
+export const tuneDefaults = {
+  scenario: 'wordcount',
+  intervals: '1,2,5,10,20',
+  mtbf: '10m',
+  repeat: '3',
+  size: '8000',
+  maxBatchRecords: '100',
+  seed: '1',
+  out: 'out/tune',
+} as const;
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "10m", "30s", "1h", "250ms", "1h30m", "1.5h" -> milliseconds. A bare number is refused: its unit would be a guess. */
+export function parseDuration(text: string, flag = '--mtbf'): number {
+  const trimmed = text.trim();
+  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
+    total += Number(match[1]) * UNIT_MS[match[2]!]!;
+    consumed = part.lastIndex;
+  }
+  if (trimmed === '' || consumed !== trimmed.length) {
+    const hint = /^\d+(\.\d+)?$/.test(trimmed) ? ` (a number needs a unit, e.g. ${trimmed}ms or ${trimmed}s)` : '';
+    throw new UserError(`bad ${flag} "${text}"${hint}: expected a duration like 250ms, 30s, 10m, 1h or 1h30m`);
+  }
+  if (!(total > 0)) throw new UserError(`bad ${flag} "${text}": the duration must be greater than zero`);
+  return total;
+}
+
+/** "1,2,5,10,20" -> [1, 2, 5, 10, 20]: positive whole batch counts, duplicates dropped, ascending. */
+export function parseIntervals(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map((p) => {
+    if (!/^\d+$/.test(p)) {
+      throw new UserError(
+        `bad --intervals "${text}": "${p}" is not a whole number of batches. Expected a comma-separated list like 1,2,5,10,20`,
+      );
+    }
+    const n = Number(p);
+    if (n === 0) {
+      throw new UserError(`bad --intervals "${text}": 0 means checkpointing off, which is always measured as the baseline; list intervals ≥ 1`);
+    }
+    if (n > 100_000) throw new UserError(`bad --intervals "${text}": ${n} batches is more than the 100000 a tune run can measure`);
+    return n;
+  });
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+export function parseCount(text: string, flag: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UserError(`bad ${flag} "${text}": expected a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function checkTunableScenario(name: string): string {
+  const info = findScenario(name);
+  if (info.kind !== 'streaming') {
+    throw new UserError(
+      `scenario "${name}" is a ${info.kind} scenario; chaos tune measures micro-batch checkpoint intervals, so it needs a streaming scenario (see \`chaos scenarios\`)`,
+    );
+  }
+  return info.name;
+}
+
+export interface RawTuneFlags {
+  scenario: string;
+  intervals: string;
+  mtbf: string;
+  repeat: string;
+  size: string;
+  maxBatchRecords: string;
+  seed: string;
+  recovery: boolean;
+  out: string;
+}
+
+export function parseTuneFlags(raw: RawTuneFlags): TuneOptions {
+  const intervals = parseIntervals(raw.intervals);
+  const mtbfMs = parseDuration(raw.mtbf);
+  const repeat = parseCount(raw.repeat, '--repeat', 1, 50);
+  const size = parseCount(raw.size, '--size', 1, 10_000_000);
+  const maxBatchRecords = parseCount(raw.maxBatchRecords, '--max-batch-records', 1, 10_000_000);
+  const seed = parseCount(raw.seed, '--seed', 0, 2 ** 31 - 1);
+  if (raw.out.trim() === '') throw new UserError('bad --out "": name a directory for the reports, e.g. --out out/tune');
+  // Each interval needs a few checkpoints in a run to be measured at all (and a kill point between them).
+  const batches = Math.ceil(size / maxBatchRecords);
+  const largest = intervals[intervals.length - 1]!;
+  if (batches < 2 * largest) {
+    throw new UserError(
+      `--size ${size} with --max-batch-records ${maxBatchRecords} makes about ${batches} batch${batches === 1 ? '' : 'es'} per run, too few to measure ` +
+        `interval ${largest} (it needs at least ${2 * largest} batches for two checkpoints): raise --size to ${2 * largest * maxBatchRecords} or more, ` +
+        `lower --max-batch-records, or measure smaller --intervals`,
+    );
+  }
+  const scenario = checkTunableScenario(raw.scenario);
+  return { scenario, intervals, mtbfMs, repeat, size, maxBatchRecords, seed, recovery: raw.recovery, out: raw.out };
+}

@@ -1,0 +1,267 @@
+/**
+ * Charts as vega-lite specs rendered to SVG strings in Node (vega's headless 'none' renderer):
+ * no browser, no canvas, no hand-written SVG. Each builder takes plain report data.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const WIDTH = 440;
+const HEIGHT = 240;
+const BLUE = '#0969da';
+const ORANGE = '#bc4c00';
+const GREEN = '#1a7f37';
+const RED = '#cf222e';
+const GREY = '#6e7781';
+
+/** One measured point with its spread (median and min–max over the repeats). */
+export interface SpreadPoint {
+  interval: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+function intervalAxis(intervals: readonly number[], extra: readonly number[] = []) {
+  const all = [...intervals, ...extra].filter((x) => x > 0);
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  return {
+    field: 'interval',
+    type: 'quantitative' as const,
+    title: 'checkpoint interval (batches, log scale)',
+    scale: { type: 'log' as const, domain: [lo / 1.25, hi * 1.25], nice: false },
+    axis: { values: [...intervals], grid: true, labelFlush: false },
+  };
+}
+
+/** Line of medians, a rule from min to max at every point: the spread is visible, not averaged away. */
+export function spreadLineSpec(opts: {
+  title: string;
+  yTitle: string;
+  points: readonly SpreadPoint[];
+  color?: string;
+  /** A horizontal reference line, e.g. 0 % overhead. */
+  baseline?: { y: number; label: string };
+  labels?: readonly { interval: number; y: number; text: string }[];
+}): TopLevelSpec {
+  const color = opts.color ?? BLUE;
+  const x = intervalAxis(opts.points.map((p) => p.interval));
+  const layers: any[] = [
+    {
+      mark: { type: 'rule', color, strokeWidth: 2, opacity: 0.45 },
+      encoding: { x, y: { field: 'min', type: 'quantitative', title: opts.yTitle }, y2: { field: 'max' } },
+    },
+    {
+      mark: { type: 'line', color, point: { filled: true, size: 60, color } },
+      encoding: { x, y: { field: 'median', type: 'quantitative', title: opts.yTitle } },
+    },
+  ];
+  if (opts.baseline) {
+    layers.push({
+      data: { values: [opts.baseline] },
+      layer: [
+        { mark: { type: 'rule', color: GREY, strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', color: GREY, align: 'left', dx: 4, dy: -6, x: 0 },
+          encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+        },
+      ],
+    });
+  }
+  if (opts.labels?.length) {
+    layers.push({
+      data: { values: opts.labels },
+      mark: { type: 'text', color: GREY, align: 'left', dx: 7, dy: -7, fontSize: 10 },
+      encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'text' } },
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: opts.points as any[] },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+/**
+ * Expected total time per measured interval with the recommended one marked, and the Young/Daly
+ * predictions as vertical rules (when they fall near the measured range).
+ */
+export function expectedTotalSpec(opts: {
+  title: string;
+  yTitle: string;
+  points: readonly { interval: number; value: number }[];
+  recommended: number | null;
+  predictions: readonly { name: string; interval: number }[];
+}): TopLevelSpec {
+  const intervals = opts.points.map((p) => p.interval);
+  const hi = Math.max(...intervals);
+  const lo = Math.min(...intervals);
+  // A prediction far outside the measured range would squash the measured points into a corner;
+  // the report states such predictions in words instead.
+  const shown = opts.predictions.filter((p) => p.interval >= lo / 4 && p.interval <= hi * 4);
+  const x = intervalAxis(intervals, shown.map((p) => p.interval));
+  const best = opts.points.filter((p) => p.interval === opts.recommended);
+  const layers: any[] = [
+    {
+      mark: { type: 'line', color: BLUE, point: { filled: true, size: 50, color: BLUE } },
+      encoding: { x, y: { field: 'value', type: 'quantitative', title: opts.yTitle, scale: { zero: false } } },
+    },
+  ];
+  if (shown.length) {
+    layers.push({
+      data: { values: shown },
+      layer: [
+        {
+          mark: { type: 'rule', strokeDash: [5, 4], strokeWidth: 1.5 },
+          encoding: {
+            x,
+            color: { field: 'name', type: 'nominal', title: 'prediction', scale: { range: [ORANGE, GREEN] } },
+          },
+        },
+        {
+          mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -4, dy: -2, y: 0, fontSize: 10 },
+          encoding: { x, text: { field: 'name' }, color: { field: 'name', type: 'nominal', legend: null } },
+        },
+      ],
+    });
+  }
+  if (best.length) {
+    layers.push({
+      data: { values: best.map((b) => ({ ...b, label: `recommended: ${b.interval}` })) },
+      layer: [
+        { mark: { type: 'point', shape: 'diamond', size: 260, filled: true, color: RED }, encoding: { x, y: { field: 'value', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', color: RED, dy: -16, fontWeight: 'bold' },
+          encoding: { x, y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
+        },
+      ],
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: opts.points as any[] },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+/** One bar per process incarnation on a time axis, fault hits and recovery milestones as marks on it. */
+export interface TimelineData {
+  /** 'ms': wall time (process mode). 'steps': engine events in order (simulation, where wall time is ~0). */
+  axis: 'ms' | 'steps';
+  bars: { incarnation: string; start: number; end: number; outcome: string }[];
+  marks: { incarnation: string; at: number; what: string; kind: 'fault' | 'recovered' | 'caught-up' }[];
+  commits: { incarnation: string; at: number }[];
+}
+
+export function timelineSpec(title: string, data: TimelineData): TopLevelSpec {
+  const y = { field: 'incarnation', type: 'nominal' as const, title: 'incarnation', sort: null };
+  const x = { type: 'quantitative' as const, title: data.axis === 'ms' ? 'ms since trial start' : 'engine events, in order (simulated time)' };
+  const layers: any[] = [
+    {
+      data: { values: data.bars },
+      mark: { type: 'bar', height: 16, cornerRadius: 2, opacity: 0.8 },
+      encoding: {
+        y,
+        x: { field: 'start', ...x },
+        x2: { field: 'end' },
+        color: {
+          field: 'outcome',
+          type: 'nominal',
+          title: 'how it ended',
+          scale: { domain: ['finished', 'killed', 'refused', 'failed', 'hung'], range: [GREEN, RED, '#8c959f', ORANGE, '#424a53'] },
+        },
+      },
+    },
+  ];
+  if (data.commits.length) {
+    layers.push({
+      data: { values: data.commits },
+      mark: { type: 'tick', color: 'white', thickness: 1, size: 12, opacity: 0.8 },
+      encoding: { y, x: { field: 'at', ...x } },
+    });
+  }
+  if (data.marks.length) {
+    layers.push({
+      data: { values: data.marks },
+      layer: [
+        {
+          mark: { type: 'point', filled: true, size: 90 },
+          encoding: {
+            y,
+            x: { field: 'at', ...x },
+            shape: { field: 'kind', type: 'nominal', title: 'event', scale: { domain: ['fault', 'recovered', 'caught-up'], range: ['cross', 'triangle-right', 'circle'] } },
+            fill: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['fault', 'recovered', 'caught-up'], range: ['#1b1f24', BLUE, BLUE] } },
+          },
+        },
+        // fault names above the bar, recovery milestones below it, so close events do not overprint
+        {
+          transform: [{ filter: "datum.kind === 'fault'" }],
+          mark: { type: 'text', dy: -14, fontSize: 10, color: '#1b1f24' },
+          encoding: { y, x: { field: 'at', ...x }, text: { field: 'what' } },
+        },
+        {
+          transform: [{ filter: "datum.kind !== 'fault'" }],
+          mark: { type: 'text', dy: 15, fontSize: 9, color: BLUE, align: 'left' },
+          encoding: { y, x: { field: 'at', ...x }, text: { field: 'what' } },
+        },
+      ],
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 720,
+    height: { step: 40 },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+/** Trials per scenario, split into held and failed. */
+export function scenarioBarsSpec(rows: readonly { scenario: string; outcome: 'held' | 'failed'; trials: number }[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Trials per scenario',
+    width: WIDTH,
+    height: { step: 22 },
+    data: { values: rows as any[] },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'scenario', type: 'nominal', title: null, sort: null },
+      x: { field: 'trials', type: 'quantitative', title: 'trials', stack: 'zero', axis: { tickMinStep: 1, format: 'd' } },
+      color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: ['held', 'failed'], range: [GREEN, RED] } },
+    },
+  } as TopLevelSpec;
+}
+
+/** How often each fault kind was armed and how many kills it caused. */
+export function faultKindBarsSpec(rows: readonly { kind: string; measure: 'trials' | 'hits'; count: number }[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Faults exercised',
+    width: WIDTH,
+    height: { step: 12 },
+    data: { values: rows as any[] },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'kind', type: 'nominal', title: null, sort: null },
+      yOffset: { field: 'measure', type: 'nominal' },
+      x: { field: 'count', type: 'quantitative', title: 'count', axis: { tickMinStep: 1, format: 'd' } },
+      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['trials', 'hits'], range: [BLUE, ORANGE] } },
+    },
+  } as TopLevelSpec;
+}

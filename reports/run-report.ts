@@ -1,0 +1,162 @@
+/**
+ * The `chaos run` report: report.json (the whole RunSummary with every failing History),
+ * report.md (verdict first — fits a CI job summary), report.html (charts and a timeline per failing
+ * trial) and junit.xml (CI test results).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FailureSummary, RunSummary, Verdict } from '../harness/history.js';
+import { faultKindBarsSpec, renderSvg, scenarioBarsSpec, timelineSpec } from './charts.js';
+import { formatMs } from './format.js';
+import { el, figure, htmlPage, htmlTable, type Html } from './html.js';
+import { junitXml, replayCommandOf } from './junit.js';
+import { mdCode, mdCodeBlock, mdTable } from './markdown.js';
+import { incarnationRows, timelineData, type IncarnationRow } from './timeline.js';
+
+
+/** Failing trials shown in full; the rest are counted (report.json has them all). */
+export const MAX_DETAILED_FAILURES = 20;
+
+/** Writes report.json, report.md, report.html and junit.xml; returns their paths in that order. */
+export async function writeRunReport(outDir: string, summary: RunSummary): Promise<string[]> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = {
+    json: path.join(outDir, 'report.json'),
+    markdown: path.join(outDir, 'report.md'),
+    html: path.join(outDir, 'report.html'),
+    junit: path.join(outDir, 'junit.xml'),
+  };
+  fs.writeFileSync(files.json, JSON.stringify(summary, null, 2) + '\n');
+  fs.writeFileSync(files.markdown, runMarkdown(summary));
+  fs.writeFileSync(files.html, await runHtml(summary));
+  fs.writeFileSync(files.junit, junitXml(summary));
+  return [files.json, files.markdown, files.html, files.junit];
+}
+
+export function runVerdict(s: RunSummary): string {
+  const scope = `${s.trials} trial${s.trials === 1 ? '' : 's'}, ${s.kills} kill${s.kills === 1 ? '' : 's'}, ${s.scenarios.length} scenario${s.scenarios.length === 1 ? '' : 's'}, ${s.mode} mode, seed ${s.seed}, ${formatMs(s.elapsedMs)}`;
+  if (s.ok) return `All properties held: ${scope}.`;
+  const failed = s.scenarios.reduce((n, x) => n + x.failures, 0) || s.failures.length;
+  const parts = [`${failed} failing trial${failed === 1 ? '' : 's'}`];
+  if (s.nonDeterministic.length) parts.push(`not deterministic: ${s.nonDeterministic.join(', ')}`);
+  return `FAILED — ${parts.join('; ')} (${scope}).`;
+}
+
+const TIMELINE_HEADERS = ['#', 'pid', 'ran (ms)', 'ended', 'armed fault', 'struck at', 'recovered', 'replayed', 'caught up', 'batches committed'];
+
+function timelineCells(r: IncarnationRow): string[] {
+  return [
+    String(r.index),
+    r.pid === null ? '–' : String(r.pid),
+    `${r.startMs} – ${r.endMs}`,
+    `${r.outcome} (${r.exit})`,
+    r.armed ?? '–',
+    [...r.failpoints, ...(r.failpoints.length ? [] : r.hits)].join(', ') || '–',
+    [r.recovered, ...r.fallbacks.map((f) => `fallback ${f}`), r.lostWrites ? `${r.lostWrites} unsynced writes lost` : null].filter(Boolean).join('; ') || '–',
+    r.replayed ?? '–',
+    r.caughtUpMs === null ? '–' : `${r.caughtUpMs} ms`,
+    String(r.batchesCommitted),
+  ];
+}
+
+function diffLines(v: Verdict): string[] {
+  const out: string[] = [];
+  if (v.counts) out.push(`expected ${v.counts.expected} rows, got ${v.counts.actual}: ${v.counts.lost} lost, ${v.counts.duplicated} duplicated, ${v.counts.unexpected} wrong`);
+  for (const [name, rows] of [['lost', v.lost], ['duplicated', v.duplicated], ['wrong', v.unexpected]] as const) {
+    for (const row of rows ?? []) out.push(`${name}: ${row}`);
+  }
+  return out;
+}
+
+function failureTitle(f: FailureSummary): string {
+  return `${f.scenario} · trial ${f.trialId} · ${f.checkers.join(', ') || 'failed'}${f.mutant ? ` · mutant ${f.mutant}` : ''}`;
+}
+
+// ---------- Markdown ----------
+
+export function runMarkdown(s: RunSummary): string {
+  const lines = [`## Chaos run`, '', `${s.ok ? '✅' : '❌'} **${runVerdict(s)}**`, ''];
+  lines.push(
+    mdTable(
+      ['scenario', 'kind', 'trials', 'kills', 'failures'],
+      s.scenarios.map((x) => [x.name, x.kind, String(x.trials), String(x.kills), x.failures ? `**${x.failures}**` : '0']),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
+    '',
+  );
+  if (s.faultKinds.length) {
+    lines.push(mdTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), ['l', 'r', 'r']), '');
+  }
+  const extra = [`${s.shrinkTrials} shrink trials`, s.outDir ? `reports in ${mdCode(s.outDir)}` : null, s.startedAt].filter(Boolean);
+  lines.push(`<sub>${extra.join(' · ')}</sub>`, '');
+  const shown = s.failures.slice(0, MAX_DETAILED_FAILURES);
+  if (shown.length) lines.push('### Failing trials', '');
+  for (const f of shown) {
+    lines.push(`#### ${failureTitle(f)}`, '', f.message, '', 'Replay:', '', mdCodeBlock(replayCommandOf(f), 'sh'), '');
+    lines.push(`seed ${f.seed}${f.path ? ` · path ${mdCode(f.path)}` : ''}`, '');
+    lines.push(mdTable(TIMELINE_HEADERS, incarnationRows(f.history).map(timelineCells)), '');
+    const diffs = f.history.verdicts.filter((v) => !v.ok).flatMap((v) => [`[${v.checker}] ${v.message}`, ...diffLines(v).map((d) => `  ${d}`)]);
+    if (diffs.length) lines.push(mdCodeBlock(diffs.join('\n')), '');
+  }
+  if (s.failures.length > shown.length) lines.push(`… and ${s.failures.length - shown.length} more failing trials in report.json.`, '');
+  return lines.join('\n');
+}
+
+// ---------- HTML ----------
+
+async function failureSection(f: FailureSummary): Promise<Html> {
+  const h = f.history;
+  const rows = incarnationRows(h);
+  const svg = await renderSvg(timelineSpec(`Trial ${f.trialId}: incarnations`, timelineData(h)));
+  const verdicts = h.verdicts.filter((v) => !v.ok);
+  return el(
+    'section',
+    { class: 'trial', id: `trial-${f.trialId}` },
+    el('h3', null, failureTitle(f)),
+    el('p', null, f.message),
+    el('pre', null, replayCommandOf(f)),
+    el('p', { class: 'meta' }, `seed ${f.seed}${f.path ? ` · path ${f.path}` : ''} · ${h.mode} mode · ${h.incarnations.length} incarnation${h.incarnations.length === 1 ? '' : 's'} · ${h.kills} kill${h.kills === 1 ? '' : 's'}`),
+    figure(svg, 'Each bar is one process; crosses mark where a fault struck (failpoint names), triangles the replay, circles the moment it caught up; white ticks are committed batches.'),
+    htmlTable(TIMELINE_HEADERS, rows.map(timelineCells)),
+    verdicts.map((v) => [el('h4', null, `${v.checker}: ${v.ok ? 'held' : 'failed'}`), el('p', null, v.message), el('pre', null, diffLines(v).join('\n') || '(no row samples)')]),
+    rows.some((r) => r.stderrTail) ? [el('h4', null, 'stderr'), rows.filter((r) => r.stderrTail).map((r) => el('pre', null, `#${r.index}: ${r.stderrTail}`))] : null,
+  );
+}
+
+export async function runCharts(s: RunSummary): Promise<Html[]> {
+  const charts: Html[] = [];
+  if (s.scenarios.length) {
+    const rows = s.scenarios.flatMap((x) => [
+      { scenario: x.name, outcome: 'held' as const, trials: x.trials - x.failures },
+      { scenario: x.name, outcome: 'failed' as const, trials: x.failures },
+    ]);
+    charts.push(figure(await renderSvg(scenarioBarsSpec(rows)), 'Trials per scenario that held and that failed.'));
+  }
+  if (s.faultKinds.length) {
+    const rows = s.faultKinds.flatMap((k) => [
+      { kind: k.kind, measure: 'trials' as const, count: k.trials },
+      { kind: k.kind, measure: 'hits' as const, count: k.hits },
+    ]);
+    charts.push(figure(await renderSvg(faultKindBarsSpec(rows)), 'How many trials armed each fault kind, and how often it struck.'));
+  }
+  return charts;
+}
+
+export async function runHtml(s: RunSummary): Promise<string> {
+  const shown = s.failures.slice(0, MAX_DETAILED_FAILURES);
+  const sections: Html[] = [];
+  for (const f of shown) sections.push(await failureSection(f));
+  return htmlPage('chaos run', [
+    el('h1', null, 'Chaos run'),
+    el('p', { class: `verdict ${s.ok ? 'ok' : 'fail'}` }, runVerdict(s)),
+    el('section', { id: 'charts' }, await runCharts(s)),
+    el('h2', null, 'Scenarios'),
+    htmlTable(['scenario', 'kind', 'trials', 'kills', 'failures'], s.scenarios.map((x) => [x.name, x.kind, String(x.trials), String(x.kills), String(x.failures)]), [false, false, true, true, true]),
+    s.faultKinds.length ? [el('h2', null, 'Faults'), htmlTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), [false, true, true])] : null,
+    s.nonDeterministic.length ? el('p', { class: 'verdict fail' }, `Not deterministic (cannot be judged): ${s.nonDeterministic.join(', ')}`) : null,
+    shown.length ? el('h2', null, 'Failing trials') : null,
+    sections,
+    s.failures.length > shown.length ? el('p', null, `… and ${s.failures.length - shown.length} more failing trials in report.json.`) : null,
+    el('p', { class: 'meta' }, `${s.shrinkTrials} shrink trials · started ${s.startedAt}`),
+  ]);
+}
