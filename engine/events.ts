@@ -14,10 +14,13 @@ export type EngineEvent =
   | { type: 'engine.finished'; t: number; ms: number }
   | { type: 'failpoint.fired'; t: number; name: string; occurrence: number; action: string }
   | { type: 'warning'; t: number; code: string; message: string }
+  // --- services (S3 store, Kafka): where the engine's parts live, and retries against them ---
+  | { type: 'services.opened'; t: number; store: 'fs' | 's3' | 'memory'; location: string; conditionalWrites?: boolean; orphansRemoved?: number; source: string; sink: string; sinkGuarantee: string }
+  | { type: 'service.retry'; t: number; service: 's3' | 'kafka'; what: string; attempt: number; delayMs: number; error: string }
   // --- streaming: one micro-batch ---
   | { type: 'batch.planned'; t: number; batchId: number; records: number; watermarkMs: number; batchTimestampMs: number; replay: boolean }
   | { type: 'batch.committed'; t: number; batchId: number; inputRecords: number; outputRows: number; ms: number }
-  | { type: 'state.checkpointed'; t: number; batchId: number; version: number; operator: string; format: 'delta' | 'snapshot'; partitions: number; bytes: number; ms: number }
+  | { type: 'state.checkpointed'; t: number; batchId: number; version: number; operator: string; format: 'delta' | 'snapshot'; partitions: number; bytes: number; ms: number; keys?: number; changedKeys?: number }
   | { type: 'late.dropped'; t: number; batchId: number; operator: string; count: number }
   | { type: 'retention.cleaned'; t: number; upToBatch: number; files: number }
   // --- streaming: recovery ---
