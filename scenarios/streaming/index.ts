@@ -1,2 +1,19 @@
-import type { ScenarioInfo } from '../types.js';
-export const streamingScenarios: ScenarioInfo[] = [];
+/** The streaming scenarios, each one module (see its header for input and output semantics). */
+import { UserError } from '../../engine/errors.js';
+import type { StreamingScenario } from './types.js';
+import { wordcount } from './wordcount.js';
+import { runningTotals } from './running-totals.js';
+import { windowedCounts } from './windowed-counts.js';
+import { enrichmentJoin } from './enrichment-join.js';
+
+export type { StreamingScenario, InputKnobs } from './types.js';
+
+export const streamingScenarios: StreamingScenario[] = [wordcount, runningTotals, windowedCounts, enrichmentJoin];
+
+export function findStreamingScenario(name: string): StreamingScenario {
+  const found = streamingScenarios.find((s) => s.name === name);
+  if (!found) {
+    throw new UserError(`unknown streaming scenario "${name}". Streaming scenarios: ${streamingScenarios.map((s) => s.name).join(', ')}; run \`chaos scenarios\` to list all.`);
+  }
+  return found;
+}

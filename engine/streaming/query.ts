@@ -1,0 +1,65 @@
+/**
+ * What a streaming query is: a linear chain of stages over keyed elements. Stateless stages
+ * (map, filter, flatMap, static join) transform a batch; stateful stages (running aggregation,
+ * event-time windows) keep state per key, partitioned by hash(key) % partitions, which the engine
+ * versions and checkpoints. A stage's `describe` text is part of the checkpoint fingerprint.
+ */
+import type { JsonValue } from './source.js';
+import type { Row } from './sink.js';
+
+export interface Element {
+  key: string;
+  value: JsonValue;
+  /** Event time in ms from the input (never wall clock). */
+  eventTimeMs: number;
+}
+
+/** State of one stateful stage, as the stage sees it: keys routed to partitions behind the scenes. */
+export interface KeyedState {
+  get(key: string): JsonValue | undefined;
+  set(key: string, value: JsonValue): void;
+  delete(key: string): void;
+  /** All keys over all partitions (partition order, then insertion order): sort before emitting. */
+  keys(): IterableIterator<string>;
+  readonly size: number;
+}
+
+export interface StageContext {
+  batchId: number;
+  /** Event-time watermark of this batch, as logged in offsets/<batchId>. */
+  watermarkMs: number;
+  /** This batch reaches the end of the bounded input: event-time operators emit what they still hold. */
+  endOfInput: boolean;
+  /** The stage's own state (an empty throwaway for stateless stages). */
+  state: KeyedState;
+  /** Count records dropped because they arrived behind the watermark. */
+  lateDropped(count: number): void;
+}
+
+export interface Stage {
+  /** Unique within the query; names the state directory of a stateful stage. */
+  readonly name: string;
+  /** What the stage computes, for the fingerprint (a change here refuses a restart). */
+  readonly describe: string;
+  readonly stateful: boolean;
+  process(input: Element[], ctx: StageContext): Element[];
+  /** Called once per engine incarnation before the first batch (e.g. to build a join's static side). */
+  prepare?(): Promise<void>;
+}
+
+export interface StreamingQuery {
+  stages: Stage[];
+  /** Event-time watermark delay (Spark's withWatermark); undefined = no watermark (stays 0). */
+  watermarkDelayMs?: number;
+  /** The output row of a final element (what the sink receives). */
+  toRow(element: Element, batchId: number): Row;
+}
+
+export function describeQuery(query: StreamingQuery): string {
+  const wm = query.watermarkDelayMs === undefined ? '' : ` watermark(${query.watermarkDelayMs}ms)`;
+  return query.stages.map((s) => s.describe).join(' -> ') + wm;
+}
+
+export function statefulStages(query: StreamingQuery): Stage[] {
+  return query.stages.filter((s) => s.stateful);
+}

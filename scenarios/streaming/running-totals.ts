@@ -1,0 +1,50 @@
+/**
+ * running-totals — a running balance per account across batches (updateStateByKey-like).
+ *
+ * Input: `{ amount }` deposits/withdrawals (integers, -50..199) for `keys` accounts, skewed.
+ * Output rows (Update mode, one per account the batch touched):
+ * `{ batchId, account, total, count, max }` — the running sum, number of transactions and largest
+ * amount of the account through batch `batchId`. Final state = each account's row with the highest batchId.
+ * Zero amounts are filtered out before the aggregation.
+ */
+import { filter, runningAggregate } from '../../engine/streaming/operators.js';
+import { rng, randInt, skewedInt } from '../../engine/streaming/random.js';
+import type { InputEvent } from '../../engine/sources/partitioned-log.js';
+import { eventTimeOf } from './event-time.js';
+import type { StreamingScenario } from './types.js';
+
+type Totals = { total: number; count: number; max: number };
+
+export const runningTotals: StreamingScenario = {
+  name: 'running-totals',
+  kind: 'streaming',
+  description: 'running total, count and max amount per account across batches (state per key)',
+  defaults: { keys: 50, disorderMs: 1000, lateFraction: 0, growthBatches: 3 },
+  generate(seed, size, knobs): InputEvent[] {
+    const next = rng(seed);
+    const out: InputEvent[] = new Array(size);
+    for (let i = 0; i < size; i++) {
+      const account = skewedInt(next, Math.max(1, knobs.keys));
+      out[i] = { key: `acct-${account}`, value: { amount: randInt(next, 250) - 50 }, eventTimeMs: eventTimeOf(i, next, knobs) };
+    }
+    return out;
+  },
+  buildQuery() {
+    const amountOf = (v: unknown) => (v as { amount: number }).amount;
+    return {
+      stages: [
+        filter('nonzero', (e) => amountOf(e.value) !== 0, 'filter(amount != 0)'),
+        runningAggregate<Totals>(
+          'totals',
+          {
+            init: () => ({ total: 0, count: 0, max: Number.MIN_SAFE_INTEGER }),
+            update: (s, e) => ({ total: s.total + amountOf(e.value), count: s.count + 1, max: Math.max(s.max, amountOf(e.value)) }),
+            emit: (_k, s) => s,
+          },
+          'aggregate(totals: sum,count,max of amount per account)',
+        ),
+      ],
+      toRow: (e, batchId) => ({ batchId, account: e.key, ...(e.value as Totals) }),
+    };
+  },
+};
