@@ -32,7 +32,7 @@ export type EngineEvent =
   | { type: 'job.started'; t: number; jobId: number; action: string; stages: number }
   | { type: 'job.finished'; t: number; jobId: number; ms: number; tasks: number; rerunTasks: number }
   | { type: 'stage.resubmitted'; t: number; stageId: number; missingPartitions: number[]; reason: string }
-  | { type: 'task.failed'; t: number; stageId: number; partition: number; attempt: number; reason: string }
+  | { type: 'task.failed'; t: number; stageId: number; partition: number; attempt: number; reason: string; /** streaming: the micro-batch (stageId is the batch id too); partition = source partition */ batchId?: number }
   | { type: 'executor.lost'; t: number; executorId: number; pid: number; reason: string }
   | { type: 'executor.started'; t: number; executorId: number; pid: number }
   | { type: 'dataset.checkpointed'; t: number; dataset: string; parts: number; bytes: number; ms: number; reused: boolean };

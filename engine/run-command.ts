@@ -36,7 +36,14 @@ export const ENGINE_RUN_FLAGS = {
   checkpoint: { type: 'string', required: true, help: 'checkpoint directory (resumed when it holds a checkpoint)' },
   output: { type: 'string', required: true, help: 'output directory (committed rows as JSON lines)' },
   'checkpoint-interval': { type: 'string', help: 'K: state durable every K batches; 0 = checkpointing off (default 1)' },
-  executors: { type: 'string', help: 'executor processes (batch scenarios; streaming runs tasks in the driver)' },
+  executors: {
+    type: 'string',
+    help: 'N executor processes run the tasks (default 0 = in the driver). Batch: every stage. Streaming: the per-source-partition stateless part of each micro-batch (read range, map/filter/flatMap/static join); stateful operators, state, sink and commits stay in the driver. A killed executor is replaced and its task re-run (executor.started/executor.lost/task.failed events carry the pids). Needs the local log source; 0 in simulation',
+  },
+  'executor-failpoints': {
+    type: 'string',
+    help: 'arm failpoints in the first executor process only (replacements run clean), same syntax as --failpoints; streaming: task.begin, task.done; batch: task.begin, shuffle.written (also env CHAOS_EXECUTOR_FAILPOINTS)',
+  },
   failpoints: { type: 'string', help: 'arm failpoints: name[:occurrence]:crash|throw|delay:<ms>|tear, comma separated (also env CHAOS_FAILPOINTS)' },
   'max-batch-records': { type: 'string', help: 'records per micro-batch over all partitions (default 100)' },
   partitions: { type: 'string', help: 'source and state partitions (default 4; fixed for a checkpoint)' },
@@ -98,6 +105,11 @@ function openEventsFile(file: string): number {
   }
 }
 
+/** --executor-failpoints and env CHAOS_EXECUTOR_FAILPOINTS together; undefined when neither is set. */
+function executorFailpointSpec(v: EngineRunFlagValues, env: NodeJS.ProcessEnv): string | undefined {
+  return [str(v, 'executor-failpoints'), env.CHAOS_EXECUTOR_FAILPOINTS].filter((s) => s && s.trim()).join(',') || undefined;
+}
+
 /** Runs `engine run` with raw flag values; returns the exit code (errors a user can fix are UserErrors). */
 export async function engineRun(values: EngineRunFlagValues, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   for (const [name, spec] of Object.entries(ENGINE_RUN_FLAGS)) {
@@ -149,7 +161,8 @@ export async function engineRun(values: EngineRunFlagValues, env: NodeJS.Process
   if (late !== undefined) input.lateFraction = late;
   const growth = intFlag(values, 'growth-batches', 1);
   if (growth !== undefined) input.growthBatches = growth;
-  const executors = intFlag(values, 'executors', 0);
+  setOpt('executors', intFlag(values, 'executors', 0));
+  setOpt('executorFailpoints', executorFailpointSpec(values, env));
 
   const checkpointDir = dirFlag(values, 'checkpoint') ?? '';
   const outputDir = dirFlag(values, 'output')!;
@@ -166,9 +179,6 @@ export async function engineRun(values: EngineRunFlagValues, env: NodeJS.Process
   const svc = await openEngineServices(services, { checkpointDir, outputDir, partitions: opts.partitions ?? 4, failpoints, events, ioFor, run: opts });
   const { checkpoint, output } = svc;
   try {
-    if (executors !== undefined && executors > 0) {
-      events.emit({ type: 'warning', code: 'executors-ignored', message: `streaming scenarios run their tasks in the driver process; --executors ${executors} has no effect` });
-    }
     let source;
     if (inputDir) {
       const scenario = findStreamingScenario(scenarioName);
@@ -233,6 +243,7 @@ async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, f
       checkpoint: dirFlag(values, 'checkpoint')!,
       output: dirFlag(values, 'output')!,
       executors: intFlag(values, 'executors', 0) ?? 0,
+      executorFailpoints: executorFailpointSpec(values, process.env),
       failpoints,
       events,
     });
@@ -253,6 +264,11 @@ export function reportEngineError(err: unknown, prefix = 'engine'): number {
     return 2;
   }
   if (err instanceof InjectedFault) {
+    process.stderr.write(`${prefix}: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof Error && err.name === 'StreamingTaskFailedError') {
+    // engine/streaming/executors/pool.ts: a task failed on every attempt; the checkpoint is intact.
     process.stderr.write(`${prefix}: ${err.message}\n`);
     return 1;
   }

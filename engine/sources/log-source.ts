@@ -40,13 +40,18 @@ export interface LogSourceOptions {
 export class LogSource extends MemorySource {
   override readonly kind = 'log';
 
-  private constructor(log: PartitionedLog, description: string) {
+  private constructor(
+    log: PartitionedLog,
+    description: string,
+    /** Where the log is stored: executor processes open the same files (engine/streaming/executors). */
+    readonly stored: { store: CheckpointStore; prefix: string },
+  ) {
     super(log, description);
   }
 
   static async open(o: LogSourceOptions): Promise<LogSource> {
     const existing = await readLog(o);
-    if (existing) return new LogSource(existing, o.description);
+    if (existing) return new LogSource(existing, o.description, { store: o.store, prefix: o.prefix });
     const log = o.generate();
     for (let p = 0; p < log.partitions.length; p++) {
       const stored: StoredRecord[] = log.partitions[p]!.map((r) => [r.key, r.value, r.eventTimeMs, r.availableBeforeBatch]);
@@ -54,7 +59,7 @@ export class LogSource extends MemorySource {
     }
     const manifest: LogManifest = { format: 1, description: o.description, partitions: log.partitions.length, counts: log.partitions.map((r) => r.length) };
     await putJson(o.store, `${o.prefix}manifest`, manifest, 'source');
-    return new LogSource(log, o.description);
+    return new LogSource(log, o.description, { store: o.store, prefix: o.prefix });
   }
 }
 

@@ -2,7 +2,8 @@
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { EventSink } from '../events.js';
 import type { Failpoints } from '../failpoints.js';
-import type { Fingerprint } from './checkpoint-files.js';
+import type { Fingerprint, OffsetsFile } from './checkpoint-files.js';
+import type { PartitionOutput } from './executors/partition-task.js';
 import type { StreamingQuery } from './query.js';
 import type { StreamSink } from './sink.js';
 import type { StreamSource } from './source.js';
@@ -33,8 +34,18 @@ export interface ExecutionContext {
   /** One per stateful stage, in stage order. */
   states: OperatorState[];
   fingerprint: Fingerprint;
+  /** Runs the stateless part of each batch on executor processes (`executors: N`); undefined = in the driver. */
+  executors?: StatelessPartRunner;
   /** Retention already removed everything below this version/batch in this incarnation (saves listings). */
   cleanedBelow: number;
+}
+
+/** Runs a batch's leading stateless stages per source partition, elsewhere (executors/pool.ts). */
+export interface StatelessPartRunner {
+  /** How many leading stages of the query the runner applies (all stateless). */
+  readonly stagesDone: number;
+  /** One output per source partition, in partition order. */
+  run(plan: OffsetsFile): Promise<PartitionOutput[]>;
 }
 
 /**

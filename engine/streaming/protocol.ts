@@ -7,7 +7,7 @@ import { getJson, putJson } from '../checkpoint/checked.js';
 import { CorruptCheckpointError } from '../checkpoint/codec.js';
 import { UserError } from '../errors.js';
 import { batchIdsOf, commitKey, fingerprintChange, METADATA_KEY, offsetsKey, recordsIn, type CommitFile, type MetadataFile, type OffsetsFile } from './checkpoint-files.js';
-import { reach, type ExecutionContext } from './context.js';
+import { reach, type ExecutionContext, type StatelessPartRunner } from './context.js';
 import type { Element, KeyedState, StageContext } from './query.js';
 import type { Row } from './sink.js';
 import { listStateVersions, loadPartition, MissingStateError, parseStateKey, writeStateVersion, type LoadedPartition } from './state-store.js';
@@ -216,19 +216,53 @@ const NO_STATE: KeyedState = {
   size: 0,
 };
 
-async function runBatch(ctx: ExecutionContext, plan: OffsetsFile): Promise<BatchResult> {
-  let elements: Element[] = [];
-  let maxEventTime = Number.NEGATIVE_INFINITY;
+/** The batch's input: read in the driver, or after the leading stateless stages on executors. */
+interface BatchInput {
+  elements: Element[];
+  inputRecords: number;
+  maxEventTimeMs: number;
+  /** Leading stages already applied to `elements`. */
+  stagesDone: number;
+}
+
+async function readInDriver(ctx: ExecutionContext, plan: OffsetsFile): Promise<BatchInput> {
+  const elements: Element[] = [];
+  let maxEventTimeMs = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < plan.end.length; p++) {
     if (plan.end[p]! <= plan.start[p]!) continue;
     for (const r of await ctx.source.read(p, plan.start[p]!, plan.end[p]!)) {
       elements.push({ key: r.key, value: r.value as JsonValue, eventTimeMs: r.eventTimeMs });
-      if (r.eventTimeMs > maxEventTime) maxEventTime = r.eventTimeMs;
+      if (r.eventTimeMs > maxEventTimeMs) maxEventTimeMs = r.eventTimeMs;
     }
   }
-  const inputRecords = elements.length;
+  return { elements, inputRecords: elements.length, maxEventTimeMs, stagesDone: 0 };
+}
+
+/** Partition outputs concatenated in partition order: what readInDriver + the same stages give. */
+async function runOnExecutors(ctx: ExecutionContext, runner: StatelessPartRunner, plan: OffsetsFile): Promise<BatchInput> {
+  const outputs = await runner.run(plan);
+  const elements: Element[] = [];
+  let inputRecords = 0;
+  let maxEventTimeMs = Number.NEGATIVE_INFINITY;
+  const late = new Map<string, number>();
+  for (const o of outputs) {
+    for (const e of o.elements) elements.push(e);
+    inputRecords += o.inputRecords;
+    if (o.maxEventTimeMs > maxEventTimeMs) maxEventTimeMs = o.maxEventTimeMs;
+    for (const [operator, count] of Object.entries(o.lateDropped)) late.set(operator, (late.get(operator) ?? 0) + count);
+  }
+  for (const [operator, count] of late) ctx.events.emit({ type: 'late.dropped', batchId: plan.batchId, operator, count });
+  return { elements, inputRecords, maxEventTimeMs, stagesDone: runner.stagesDone };
+}
+
+async function runBatch(ctx: ExecutionContext, plan: OffsetsFile): Promise<BatchResult> {
+  const input = ctx.executors ? await runOnExecutors(ctx, ctx.executors, plan) : await readInDriver(ctx, plan);
+  let elements = input.elements;
+  const { inputRecords, maxEventTimeMs: maxEventTime } = input;
   let stateIndex = 0;
-  for (const stage of ctx.query.stages) {
+  const stages = ctx.query.stages;
+  for (let i = input.stagesDone; i < stages.length; i++) {
+    const stage = stages[i]!;
     const state = stage.stateful ? ctx.states[stateIndex++]! : NO_STATE;
     const stageCtx: StageContext = {
       batchId: plan.batchId,

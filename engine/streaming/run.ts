@@ -11,6 +11,7 @@ import type { StreamSink } from './sink.js';
 import { UserError } from '../errors.js';
 import { findStreamingScenario } from '../../scenarios/streaming/index.js';
 import { engineParts } from '../mutants/index.js';
+import { correctProtocol } from './protocol.js';
 import { readOutputRows } from '../sinks/read-output.js';
 import type { ExecutionContext } from './context.js';
 import { execute } from './execution.js';
@@ -18,6 +19,14 @@ import { resolveKnobs, resolveOptions, STREAMING_DEFAULTS } from './options.js';
 import { describeQuery, statefulStages } from './query.js';
 import { OperatorState } from './state-store.js';
 import { createSink, createSource, type WiringContext } from './wiring.js';
+import { LogSource } from '../sources/log-source.js';
+import { parseFailpoints } from '../failpoints.js';
+import { statelessPrefix } from './executors/partition-task.js';
+import type { StreamingExecutorPool } from './executors/pool.js';
+
+const MAX_EXECUTORS = 64;
+/** Failpoints in a streaming executor process (executors/executor-main.ts). */
+export const EXECUTOR_FAILPOINT_NAMES = ['task.begin', 'task.done'];
 
 export interface StreamingInputKnobs {
   /** Distinct keys in the generated input. */
@@ -49,6 +58,14 @@ export interface StreamingRunOptions {
   mutant?: string;
   /** Remove the checkpoint after a successful bounded run. */
   cleanCheckpoint?: boolean;
+  /**
+   * Executor processes for the stateless part of each batch (one task per source partition; default
+   * 0 = everything in the driver). Needs the local partitioned log on a filesystem and real
+   * processes: refused with memory stores (simulation).
+   */
+  executors?: number;
+  /** Failpoints armed in the first executor process only (`task.begin`, `task.done`); needs executors >= 1. */
+  executorFailpoints?: string;
   /** 'files' (exactly-once, default) or 'append' (at-least-once); used when rt.sink is not given. */
   sink?: string;
 }
@@ -80,8 +97,14 @@ export async function runStreamingQuery(
     output: rt.output,
     failpoints: rt.failpoints,
   };
+  const executors = checkExecutors(opts, rt);
+  if (executors > 0 && parts.protocol.runBatch !== correctProtocol.runBatch) {
+    // Executors rebuild the correct stateless stages from the scenario: a mutant's runBatch change would not reach them.
+    throw new UserError(`mutant ${resolved.mutant} changes how a batch runs, which executors ${executors} would partly bypass; run it with executors 0`);
+  }
   const sink = rt.sink ?? (await createSink(opts.sink ?? STREAMING_DEFAULTS.sink, wiring));
   const source = rt.source ?? (await createSource('log', wiring));
+  let pool: StreamingExecutorPool | undefined;
   try {
     if (source.partitions !== resolved.partitions) {
       throw new UserError(`the source has ${source.partitions} partitions but --partitions is ${resolved.partitions}; they must match`);
@@ -102,14 +125,72 @@ export async function runStreamingQuery(
       fingerprint: { scenario: scenario.name, operators: describeQuery(query), source: source.describe(), partitions: resolved.partitions },
       cleanedBelow: 0,
     };
+    if (executors > 0) {
+      pool = await startExecutorPool(executors, opts.executorFailpoints ?? '', ctx, wiring, rt);
+      ctx.executors = pool;
+    }
     const result = await execute(ctx, parts.protocol);
     if (resolved.cleanCheckpoint) await rt.checkpoint.destroy();
     return result;
   } finally {
+    await pool?.stop();
     // Not on a simulated crash: a crashed engine runs no more code (its sink and source are simply dropped).
     await sink.close();
     await source.close();
   }
+}
+
+/** The validated executor count; refuses executors where they cannot run (simulation) and bad executor failpoints. */
+function checkExecutors(opts: StreamingRunOptions, rt: StreamingRuntime): number {
+  const n = opts.executors ?? 0;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_EXECUTORS) throw new UserError(`executors must be a whole number from 0 to ${MAX_EXECUTORS}, got ${opts.executors}`);
+  const spec = opts.executorFailpoints?.trim() ?? '';
+  if (spec) {
+    if (n === 0) throw new UserError('executor failpoints need executors >= 1 (with executors 0 tasks run in the driver: arm the driver failpoints instead)');
+    for (const s of parseFailpoints(spec)) {
+      if (!EXECUTOR_FAILPOINT_NAMES.includes(s.name)) throw new UserError(`unknown executor failpoint "${s.name}". Known: ${EXECUTOR_FAILPOINT_NAMES.join(', ')}`);
+    }
+  }
+  if (n > 0 && (rt.checkpoint.backend === 'memory' || rt.output.backend === 'memory')) {
+    throw new UserError(
+      `executors ${n} needs real processes, but this run keeps its checkpoint/output in memory (simulation mode): executor processes cannot share it. Use executors 0 in simulation, or run the engine as a process (\`chaos engine run --executors ${n}\`).`,
+    );
+  }
+  return n;
+}
+
+async function startExecutorPool(count: number, executorFailpoints: string, ctx: ExecutionContext, wiring: WiringContext, rt: StreamingRuntime): Promise<StreamingExecutorPool> {
+  const stored = ctx.source instanceof LogSource ? ctx.source.stored : undefined;
+  if (!stored || stored.store.backend !== 'fs') {
+    throw new UserError(
+      `executors read the local partitioned log from files, but this run's source is ${ctx.source.describe()}${stored ? ` stored in ${stored.store.backend}` : ''}. ` +
+        'Use executors 0 with this source, or the default log source (or --input DIR).',
+    );
+  }
+  const { StreamingExecutorPool } = await import('./executors/pool.js');
+  const pool = new StreamingExecutorPool({
+    count,
+    init: {
+      scenario: ctx.opts.scenario,
+      seed: ctx.opts.seed,
+      size: ctx.opts.size,
+      knobs: wiring.input.knobs,
+      partitions: ctx.opts.partitions,
+      sourceDir: stored.store.location,
+      sourcePrefix: stored.prefix,
+      operators: ctx.fingerprint.operators,
+    },
+    executorFailpoints,
+    events: rt.events,
+    stagesDone: statelessPrefix(ctx.query).length,
+  });
+  try {
+    await pool.start();
+  } catch (err) {
+    await pool.stop();
+    throw err;
+  }
+  return pool;
 }
 
 export { readOutputRows };

@@ -1,0 +1,96 @@
+/**
+ * Entry of a streaming executor process (forked by StreamingExecutorPool with an IPC channel).
+ * Closures cannot cross processes, so it rebuilds the scenario's query from the scenario module,
+ * checks it is the driver's, opens the same local partitioned log, and runs partition tasks one at
+ * a time. When the IPC channel closes (the driver exited or was SIGKILLed) it exits too: no
+ * executor outlives its driver.
+ *
+ * Failpoints here: `task.begin` (before the source is read) and `task.done` (after the stages ran,
+ * before the result is sent). Events (failpoint.fired) go to stdout as NDJSON; the driver forwards them.
+ */
+import { findStreamingScenario } from '../../../scenarios/streaming/index.js';
+import { FsCheckpointStore } from '../../checkpoint/fs-store.js';
+import { UserError } from '../../errors.js';
+import { FdEventSink } from '../../events.js';
+import { Failpoints, parseFailpoints, sigkillSelf } from '../../failpoints.js';
+import { LogSource } from '../../sources/log-source.js';
+import { describeGeneratedInput } from '../../sources/generated.js';
+import { reach } from '../context.js';
+import { describeQuery, type Stage } from '../query.js';
+import type { StreamSource } from '../source.js';
+import type { StreamingDriverMessage, StreamingExecutorInit, StreamingExecutorMessage } from './messages.js';
+import { runPartitionTask, statelessPrefix, type PartitionTask } from './partition-task.js';
+
+interface Runtime {
+  source: StreamSource;
+  stages: Stage[];
+  failpoints: Failpoints;
+}
+
+let runtime: Runtime | undefined;
+
+function send(msg: StreamingExecutorMessage): void {
+  if (process.connected) process.send!(msg);
+}
+
+async function init(spec: StreamingExecutorInit): Promise<Runtime> {
+  const events = new FdEventSink(1);
+  const failpoints = new Failpoints(parseFailpoints(spec.failpoints), sigkillSelf);
+  failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', ...hit });
+  const scenario = findStreamingScenario(spec.scenario);
+  const query = scenario.buildQuery(spec.seed, spec.knobs);
+  const operators = describeQuery(query);
+  if (operators !== spec.operators) {
+    throw new Error(`scenario ${spec.scenario} built "${operators}" in the executor but "${spec.operators}" in the driver; its buildQuery must be deterministic in (seed, knobs)`);
+  }
+  const stages = statelessPrefix(query);
+  for (const stage of stages) await stage.prepare?.();
+  const source = await LogSource.open({
+    store: new FsCheckpointStore(spec.sourceDir, { failpoints: Failpoints.disarmed() }),
+    prefix: spec.sourcePrefix,
+    description: describeGeneratedInput({ scenario, seed: spec.seed, size: spec.size, knobs: spec.knobs, partitions: spec.partitions }),
+    partitions: spec.partitions,
+    generate: () => {
+      throw new UserError(`executor: the source log in ${spec.sourceDir}/${spec.sourcePrefix} is missing; the driver writes it before starting executors`);
+    },
+    onMismatch: 'refuse',
+  });
+  return { source, stages, failpoints };
+}
+
+async function runTask(rt: Runtime, reqId: number, task: PartitionTask): Promise<void> {
+  try {
+    await reach(rt, 'task.begin');
+    const output = await runPartitionTask(rt.source, rt.stages, task);
+    await reach(rt, 'task.done');
+    send({ type: 'result', reqId, output });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    send({ type: 'task-failed', reqId, name: e.name, message: e.message, fatal: e instanceof UserError });
+  }
+}
+
+async function handle(msg: StreamingDriverMessage): Promise<void> {
+  switch (msg.type) {
+    case 'init':
+      try {
+        runtime = await init(msg.init);
+        send({ type: 'ready', pid: process.pid });
+      } catch (err) {
+        send({ type: 'init-failed', message: (err as Error).message });
+      }
+      return;
+    case 'task':
+      if (!runtime) throw new Error('task before init');
+      await runTask(runtime, msg.reqId, msg.task);
+      return;
+  }
+}
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => {
+  handle(msg as StreamingDriverMessage).catch((err) => {
+    process.stderr.write(`streaming executor ${process.pid}: ${(err as Error).stack ?? err}\n`);
+    process.exit(70);
+  });
+});
