@@ -1,13 +1,72 @@
+/** `chaos replay FILE`: re-run exactly the trial a replay file holds and judge it again. */
 import type { Command } from 'commander';
+import * as fs from 'node:fs';
 import { UserError } from '../../engine/errors.js';
+import type { ReplayFile } from '../history.js';
+import { parseChoice } from './options.js';
 
-// Placeholder until this command is built.
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('chaos replay is not built yet');
+    .description('re-run the trial of a replay file (written by chaos run on a failure); exit 1 if it fails again')
+    .argument('<file>', 'replay file, e.g. out/chaos/replays/wordcount-1a2b3c4d.json')
+    .option('--mode <mode>', 'override the mode it failed in: process | sim')
+    .option('--json', 'print the new History as JSON on stdout')
+    .action(async (file: string, o: { mode?: string; json?: boolean }) => {
+      process.exitCode = await replayCommand(file, o);
     });
+}
+
+export function readReplayFile(file: string): ReplayFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read replay file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let replay: ReplayFile;
+  try {
+    replay = JSON.parse(text) as ReplayFile;
+  } catch (err) {
+    throw new UserError(`${file} is not a replay file: not JSON (${(err as Error).message})`);
+  }
+  const t = replay?.trial;
+  if (replay?.replayVersion !== 1 || !t || typeof t.scenario !== 'string' || !t.config || !t.schedule || !Array.isArray(t.schedule.faults)) {
+    throw new UserError(`${file} is not a chaos replay file (expected replayVersion 1 with a trial); chaos run writes them under <out>/replays/`);
+  }
+  return replay;
+}
+
+async function replayCommand(file: string, o: { mode?: string; json?: boolean }): Promise<number> {
+  const replay = readReplayFile(file);
+  const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : replay.mode;
+  const { findScenario } = await import('../../scenarios/index.js');
+  findScenario(replay.trial.scenario);
+  if (replay.trial.config.mutant) {
+    const { mutants } = await import('../mutants-registry.js');
+    if (!(replay.trial.config.mutant in (await mutants()))) throw new UserError(`the replay file needs mutant "${replay.trial.config.mutant}", which this build does not have`);
+  }
+  (await import('../process/registry.js')).cleanUpOnUncaughtError();
+  const { runTrial } = await import('../trial/run-trial.js');
+  const { failureMessage } = await import('../oracle/checkers.js');
+  let trial = replay.trial;
+  if (mode === 'process' && replay.mode === 'sim') {
+    // Confirm a simulation finding with real processes: same trial, kills at the same failpoints.
+    const { asProcessSchedule } = await import('../faults/failpoint-spec.js');
+    const hits = replay.history?.incarnations.map((i) => i.faultsHit) ?? [];
+    trial = { ...trial, config: { ...trial.config, store: 'fs' }, schedule: { ...trial.schedule, faults: asProcessSchedule(trial.schedule.faults, hits) } };
+  } else if (mode === 'sim' && replay.mode === 'process') {
+    trial = { ...trial, config: { ...trial.config, store: 'memory' }, schedule: { ...trial.schedule, lostWrites: false } };
+  }
+  process.stderr.write(`chaos replay: ${trial.scenario} in ${mode} mode, faults ${JSON.stringify(trial.schedule.faults)}${trial.schedule.lostWrites ? ' with lost writes' : ''}\n`);
+  const h = await runTrial(trial, mode);
+  const before = replay.history?.ok === false ? failureMessage(replay.history) : undefined;
+  if (o.json) process.stdout.write(JSON.stringify(h) + '\n');
+  if (h.ok) {
+    process.stderr.write(`chaos replay: all checkers held now (${h.kills} kills)${before ? `; it failed before with: ${before}` : ''}\n`);
+    return 0;
+  }
+  const sameCheckers = replay.history ? JSON.stringify(h.verdicts.filter((v) => !v.ok).map((v) => v.checker)) === JSON.stringify(replay.history.verdicts.filter((v) => !v.ok).map((v) => v.checker)) : undefined;
+  process.stderr.write(`chaos replay: FAILED again${sameCheckers === false ? ' (with different checkers)' : ''}: ${failureMessage(h)}\n`);
+  return 1;
 }

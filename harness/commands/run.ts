@@ -1,13 +1,124 @@
+/**
+ * `chaos run`: the chaos property over scenarios, in process or simulation mode, for a number of
+ * trials or a time budget. Heavy modules are imported inside the action so `chaos engine run`
+ * (the process every trial starts) does not pay for them.
+ */
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
+import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
-// Placeholder until this command is built.
+export interface RunCommandOptions {
+  scenario: string;
+  runs?: string;
+  budget?: string;
+  seed?: string;
+  mode: string;
+  out: string;
+  json?: boolean;
+  services: string;
+  store?: string;
+  source: string;
+  sink: string;
+  maxSize?: string;
+  mutant?: string;
+  trialTimeout?: string;
+  path?: string;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('chaos run is not built yet');
+    .description('run chaos trials: kill the engine at random and exact points, restart it, check the output equals a failure-free run')
+    .option('--scenario <name|all>', 'scenario to attack, or all', 'all')
+    .option('--runs <n>', 'number of trials (split over the scenarios)')
+    .option('--budget <duration>', 'time budget instead of --runs, e.g. 30s, 5m')
+    .option('--seed <n>', 'fast-check seed (random when absent; printed)')
+    .option('--mode <mode>', 'process (real processes, real SIGKILL) or sim (in-process simulation)', 'process')
+    .option('--out <dir>', 'where report and replay files go', 'out/chaos')
+    .option('--json', 'print one JSON summary on stdout')
+    .option('--services <where>', 'auto | local | containers | external', 'auto')
+    .option('--store <kind>', 'checkpoint store: fs | s3 | memory (default fs; memory in sim mode)')
+    .option('--source <kind>', 'log | kafka', 'log')
+    .option('--sink <kind>', 'files | s3 | kafka | append', 'files')
+    .option('--max-size <n>', 'largest generated input (records)')
+    .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
+    .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
+    .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .action(async (o: RunCommandOptions) => {
+      const code = await runCommand(o);
+      process.exitCode = code;
     });
+}
+
+export async function runCommand(o: RunCommandOptions): Promise<number> {
+  if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
+  const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined ? 100 : undefined;
+  const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : undefined;
+  const seed = parseSeed(o.seed);
+  const services = parseChoice(o.services, '--services', ['auto', 'local', 'containers', 'external'] as const);
+  const store = parseChoice(o.store ?? (mode === 'sim' ? 'memory' : 'fs'), '--store', ['fs', 's3', 'memory'] as const);
+  const source = parseChoice(o.source, '--source', ['log', 'kafka'] as const);
+  const sink = parseChoice(o.sink, '--sink', ['files', 's3', 'kafka', 'append'] as const);
+  if (mode === 'sim' && store !== 'memory') throw new UserError(`--mode sim runs over the in-memory store; drop --store ${store} or use --mode process`);
+  if (mode === 'process' && store === 'memory') throw new UserError('--store memory needs --mode sim (a memory store does not survive a real process kill)');
+  const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
+  const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
+
+  (await import('../process/registry.js')).cleanUpOnUncaughtError();
+  const { chaosScenarios } = await import('../chaos-scenarios.js');
+  const scenarios = chaosScenarios(o.scenario, mode);
+  if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
+    throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');
+  }
+  if (o.mutant) {
+    const { mutants } = await import('../mutants-registry.js');
+    if (!(o.mutant in (await mutants()))) throw new UserError(`unknown mutant "${o.mutant}"; run \`chaos mutants --list\` to see them`);
+  }
+  const { resolveServicesOrDefault } = await import('../services-hook.js');
+  const resolved = await resolveServicesOrDefault({ services, store, source, sink });
+  const { runChaos } = await import('../properties/run-chaos.js');
+  const { Progress } = await import('../progress.js');
+  const { writeRunOutputs } = await import('../run-report.js');
+  const progress = new Progress(`chaos run (${mode}, seed ${seed})`);
+  if (!o.json || process.stderr.isTTY) {
+    process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
+  }
+  let summary;
+  try {
+    summary = await runChaos({
+      mode,
+      scenarios,
+      ...(runs !== undefined ? { runs } : {}),
+      ...(budgetMs !== undefined ? { budgetMs } : {}),
+      seed,
+      outDir: o.out,
+      ...(o.mutant ? { mutant: o.mutant } : {}),
+      ...(maxSize ? { maxSize } : {}),
+      ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
+      ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
+      store: resolved.store,
+      source: resolved.source,
+      sink: resolved.sink,
+      ...(resolved.engineArgs ? { engineArgs: resolved.engineArgs } : {}),
+      ...(resolved.env ? { env: resolved.env } : {}),
+      onTrial: (h, info) => progress.trial(h, info),
+      onFailure: (f) => progress.failure(f),
+    });
+  } finally {
+    progress.done();
+    await resolved.close();
+  }
+  if (resolved.summary !== undefined) summary.services = resolved.summary;
+  const written = await writeRunOutputs(o.out, summary);
+  if (o.json) {
+    process.stdout.write(JSON.stringify(summary) + '\n');
+  }
+  const perScenario = summary.scenarios.map((s) => `${s.name} ${s.trials}/${s.kills}k${s.failures ? ` ${s.failures}F` : ''}`).join(', ');
+  const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}t/${k.hits}h`).join(', ');
+  process.stderr.write(
+    `chaos run: ${summary.ok ? 'all properties held' : `${summary.failures.length} FAILED`} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s\n` +
+      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials/hits): ${perKind}\n  report: ${written.join(', ')}\n`,
+  );
+  return summary.ok ? 0 : 1;
 }

@@ -1,0 +1,37 @@
+/** Parsing and validating options shared by `chaos run` and `chaos mutants`: clear exit-2 errors. */
+import { UserError } from '../../engine/errors.js';
+
+/** `5m`, `30s`, `1h`, `2m30s`, `1500ms`, or a bare number of seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  let ms = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t))) {
+    const n = Number(m[1]);
+    ms += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+    matched = re.lastIndex;
+  }
+  if (matched !== t.length || t.length === 0 || ms <= 0) {
+    throw new UserError(`${flag} "${text}" is not a duration; use e.g. 30s, 5m, 1h or 2m30s`);
+  }
+  return Math.round(ms);
+}
+
+export function parsePositiveInt(text: string, flag: string, min = 1): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UserError(`${flag} "${text}" must be an integer >= ${min}`);
+  return Number(text);
+}
+
+export function parseSeed(text: string | undefined): number {
+  if (text === undefined) return (Math.random() * 2 ** 31) | 0;
+  if (!/^-?\d+$/.test(text.trim())) throw new UserError(`--seed "${text}" must be an integer`);
+  return Number(text) | 0;
+}
+
+export function parseChoice<T extends string>(text: string, flag: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new UserError(`${flag} "${text}" is not one of: ${choices.join(', ')}`);
+  return text as T;
+}

@@ -1,0 +1,258 @@
+/**
+ * The History: everything one chaos trial did and what it was judged to be. It is the one value
+ * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
+ * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
+ */
+import type { EngineEvent } from '../engine/events.js';
+
+export const HISTORY_VERSION = 1;
+
+/** process: real OS processes killed with SIGKILL. sim: the engine in-process over memory stores. */
+export type Mode = 'process' | 'sim';
+
+/** What the nemesis can do; also the keys of the per-fault-kind counts in a run summary. */
+export type FaultKind =
+  | 'kill-random' // SIGKILL the driver at a random time (process: after the n-th event plus a delay; sim: at the n-th failpoint reached)
+  | 'kill-failpoint' // SIGKILL the driver at an armed failpoint (name + occurrence)
+  | 'torn-write' // part of a checkpoint file written under its final name, then SIGKILL
+  | 'kill-executor' // SIGKILL one executor process (engines that run executors)
+  | 'crash-in-recovery' // SIGKILL at a failpoint of a restarted incarnation, while it recovers
+  | 'lost-writes' // lazy filesystem: writes not fsynced are dropped after every kill
+  | 'io-error' // a write fails (an injected I/O error at a failpoint); the engine must fail, not carry on
+  | 'changed-partitions'; // restart with a different partition count: must be refused (exit 2), not silently accepted
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'kill-random',
+  'kill-failpoint',
+  'torn-write',
+  'kill-executor',
+  'crash-in-recovery',
+  'lost-writes',
+  'io-error',
+  'changed-partitions',
+];
+
+/** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
+export type Fault =
+  | { kind: 'kill-random'; afterEvents: number; delayMs: number }
+  | { kind: 'kill-failpoint'; failpoint: string; occurrence: number }
+  | { kind: 'torn-write'; failpoint: string; occurrence: number }
+  | { kind: 'kill-executor'; afterEvents: number; executor: number }
+  | { kind: 'crash-in-recovery'; failpoint: string; occurrence: number }
+  /** The write at `failpoint` (a `<kind>.before-rename`) fails with an I/O error. */
+  | { kind: 'io-error'; failpoint: string; occurrence: number }
+  /** This incarnation restarts the existing checkpoint with `partitions` instead of the trial's; it must be refused. */
+  | { kind: 'changed-partitions'; partitions: number };
+
+export interface FaultSchedule {
+  /**
+   * Faults in order: `faults[i]` is armed on incarnation i. After the last one the engine runs
+   * without faults until its bounded input is processed.
+   */
+  faults: Fault[];
+  /** Run the engine over a lazy filesystem and drop its unsynced writes after every kill. */
+  lostWrites: boolean;
+  /**
+   * Whose disk loses them (default both): the checkpoint's, the output's (the sink as a separate
+   * system), or both. One side keeping what the other loses is what exposes a missing fsync.
+   */
+  lostWritesIn?: 'checkpoint' | 'output' | 'both';
+}
+
+/** Input generator parameters, passed to the scenario's generator with the seed. */
+export interface InputParams {
+  size: number;
+  keys?: number;
+  disorderMs?: number;
+  lateFraction?: number;
+  growthBatches?: number;
+}
+
+export interface TrialConfig {
+  partitions: number;
+  checkpointInterval: number;
+  executors: number;
+  maxBatchRecords: number;
+  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  mutant?: string;
+  store: 'fs' | 's3' | 'memory';
+  source: 'log' | 'kafka';
+  sink: 'files' | 'append' | 's3' | 'kafka';
+}
+
+/** Everything that determines a trial: fast-check generates it, a replay file stores it. */
+export interface TrialSpec {
+  scenario: string;
+  kind: 'streaming' | 'batch';
+  /** Seed of the scenario's input generator. */
+  seed: number;
+  input: InputParams;
+  /** Scenario parameters of a batch scenario (iterations, checkpointEvery, ...); defaults when absent. */
+  params?: Record<string, number>;
+  config: TrialConfig;
+  schedule: FaultSchedule;
+  /** Run the failure-free reference twice (uncached) and compare: a determinism check. */
+  checkDeterminism: boolean;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  /** 'SIGKILL' also in sim mode, where a SimulatedCrash stands for it. */
+  signal: string | null;
+}
+
+export interface FaultHit {
+  kind: FaultKind;
+  /** Failpoint name, `event #n +d ms`, or `executor <pid>`: where it struck. */
+  where: string;
+  at: number;
+  /** The failpoint and its occurrence in that incarnation, when it struck at one (lets process mode repeat a sim kill exactly). */
+  failpoint?: { name: string; occurrence: number };
+}
+
+export interface Incarnation {
+  index: number;
+  pid?: number;
+  startedAt: number;
+  endedAt: number;
+  exit: ExitStatus;
+  /** The fault armed on this incarnation, if any. */
+  fault?: Fault;
+  faultsHit: FaultHit[];
+  /** Files or renames the lazy filesystem dropped after this incarnation died. */
+  lostWrites?: number;
+  events: EngineEvent[];
+  /** Last lines of stderr (process mode) or the error message (sim), when it did not exit cleanly. */
+  stderrTail?: string;
+}
+
+export type CheckerName =
+  | 'exactly-once'
+  | 'at-least-once'
+  | 'per-key-order'
+  | 'final-state'
+  | 'model'
+  | 'determinism'
+  | 'liveness'
+  | 'clean-exit'
+  | 'config-change-refused';
+
+export interface Verdict {
+  checker: CheckerName;
+  ok: boolean;
+  /** One sentence a person can act on. */
+  message: string;
+  /** Rows expected but missing (sample). */
+  lost?: string[];
+  /** Rows present more often than expected (sample). */
+  duplicated?: string[];
+  /** Rows present but never expected: wrong values (sample). */
+  unexpected?: string[];
+  counts?: { lost: number; duplicated: number; unexpected: number; expected: number; actual: number };
+}
+
+export interface History {
+  version: typeof HISTORY_VERSION;
+  trialId: string;
+  mode: Mode;
+  scenario: string;
+  kind: 'streaming' | 'batch';
+  seed: number;
+  input: InputParams;
+  params?: Record<string, number>;
+  config: TrialConfig;
+  schedule: FaultSchedule;
+  /** What the sink promises; at-least-once outputs are judged by the at-least-once checker. */
+  guarantee: 'exactly-once' | 'at-least-once';
+  startedAt: number;
+  elapsedMs: number;
+  incarnations: Incarnation[];
+  /** Committed output rows after the last incarnation, as sorted JSON lines. */
+  outputs: string[];
+  /** Output of the failure-free reference run of the same scenario, input and config (sorted). */
+  reference: string[];
+  /** Output of the independent reference model, when the scenario has one (sorted). */
+  model?: string[];
+  verdicts: Verdict[];
+  ok: boolean;
+  /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
+  kills: number;
+}
+
+export function trialSpecOf(h: History): TrialSpec {
+  return {
+    scenario: h.scenario,
+    kind: h.kind,
+    seed: h.seed,
+    input: h.input,
+    ...(h.params ? { params: h.params } : {}),
+    config: h.config,
+    schedule: h.schedule,
+    checkDeterminism: h.verdicts.some((v) => v.checker === 'determinism'),
+  };
+}
+
+/** What `chaos replay` reads. */
+export interface ReplayFile {
+  replayVersion: 1;
+  mode: Mode;
+  trial: TrialSpec;
+  history: History;
+  fastCheck?: { seed: number; path: string | null; counterexample: unknown };
+  /** The command that re-runs it. */
+  command: string;
+}
+
+/** A failing trial as the run summary lists it. */
+export interface FailureSummary {
+  trialId: string;
+  scenario: string;
+  mode: Mode;
+  mutant?: string;
+  checkers: CheckerName[];
+  message: string;
+  seed: number;
+  path: string | null;
+  replayFile?: string;
+  replayCommand?: string;
+  /** `chaos run` with the fast-check seed and path that regenerates this trial. */
+  rerunCommand?: string;
+  history: History;
+}
+
+export interface ScenarioSummary {
+  name: string;
+  kind: 'streaming' | 'batch';
+  trials: number;
+  kills: number;
+  failures: number;
+}
+
+/** The JSON document `chaos run --json` prints and report builders consume. */
+export interface RunSummary {
+  ok: boolean;
+  mode: Mode;
+  seed: number;
+  trials: number;
+  kills: number;
+  failures: FailureSummary[];
+  scenarios: ScenarioSummary[];
+  /** Trials that armed each fault kind, and kills each fault kind caused. */
+  faultKinds: Array<{ kind: FaultKind; trials: number; hits: number }>;
+  elapsedMs: number;
+  /** Trials that shrinking ran in addition to `trials`. */
+  shrinkTrials: number;
+  /** Scenarios whose failure-free reference was not deterministic (cannot be judged). */
+  nonDeterministic: string[];
+  outDir?: string;
+  startedAt: string;
+  /** When the first failing trial finished (ms after the start) and how many trials it took. */
+  firstFailureMs?: number;
+  trialsToFirstFailure?: number;
+  /** What `--services` picked and why (from harness/services), when known. */
+  services?: unknown;
+}
+
+export function emptyFaultKindCounts(): RunSummary['faultKinds'] {
+  return FAULT_KINDS.map((kind) => ({ kind, trials: 0, hits: 0 }));
+}

@@ -1,0 +1,93 @@
+/**
+ * Mutant hunting: run the chaos property against each known-bad engine variant until it fails (or
+ * the budget runs out), then let fast-check shrink the failure. A mutant the harness cannot catch
+ * means the harness has a blind spot; the correct engine must never fail.
+ */
+import { trialSpecOf, type FailureSummary, type Mode, type TrialSpec } from '../history.js';
+import { runChaos, type ChaosScenario } from '../properties/run-chaos.js';
+
+export interface MutantInfo {
+  name: string;
+  description: string;
+  realWorld?: string;
+  needs?: 'process';
+}
+
+export interface MutantResult {
+  name: string;
+  description: string;
+  realWorld?: string;
+  mode: Mode;
+  caught: boolean;
+  /** Trials until the first failing one (inclusive), or all trials run when not caught. */
+  trials: number;
+  /** Milliseconds to the first failing trial (or the whole hunt when not caught). */
+  ms: number;
+  /** The failure after shrinking: the minimal trial and what the checkers said. */
+  minimal?: { trial: TrialSpec; message: string; seed: number; path: string | null; replayFile?: string };
+  shrinkTrials: number;
+}
+
+export interface HuntOptions {
+  mutants: MutantInfo[];
+  scenarios: ChaosScenario[];
+  /** Budget per mutant. */
+  budgetMs: number;
+  seed: number;
+  /** sim for mutants sim can expose; process for those that need real processes (or all, when forced). */
+  mode?: Mode;
+  outDir?: string;
+  maxSize?: number;
+  onResult?: (r: MutantResult) => void;
+  onTrial?: (mutant: string) => void;
+}
+
+export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
+  const results: MutantResult[] = [];
+  for (const m of o.mutants) {
+    const mode: Mode = o.mode ?? (m.needs === 'process' ? 'process' : 'sim');
+    const started = Date.now();
+    const failures: FailureSummary[] = [];
+    const summary = await runChaos({
+      mode,
+      scenarios: o.scenarios,
+      budgetMs: o.budgetMs,
+      seed: o.seed,
+      mutant: m.name,
+      interleave: true,
+      ...(o.outDir ? { outDir: o.outDir } : {}),
+      ...(o.maxSize ? { maxSize: o.maxSize } : {}),
+      // Process time goes to the faults only processes can inject, where the mutant needs them.
+      ...(m.needs === 'process' && mode === 'process' ? { faultKinds: ['lost-writes' as const] } : {}),
+      onTrial: () => o.onTrial?.(m.name),
+      onFailure: (f) => failures.push(f),
+    });
+    const caught = !summary.ok;
+    const minimal = failures[0];
+    const r: MutantResult = {
+      name: m.name,
+      description: m.description,
+      ...(m.realWorld ? { realWorld: m.realWorld } : {}),
+      mode,
+      caught,
+      trials: caught ? (summary.trialsToFirstFailure ?? summary.trials) : summary.trials,
+      ms: caught ? (summary.firstFailureMs ?? Date.now() - started) : Date.now() - started,
+      shrinkTrials: summary.shrinkTrials,
+      ...(minimal
+        ? {
+            minimal: {
+              trial: trialSpecOf(minimal.history),
+              message: minimal.message,
+              seed: minimal.seed,
+              path: minimal.path,
+              ...(minimal.replayFile ? { replayFile: minimal.replayFile } : {}),
+            },
+          }
+        : {}),
+    };
+    results.push(r);
+    o.onResult?.(r);
+  }
+  return results;
+}
+

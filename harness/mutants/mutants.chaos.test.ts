@@ -1,0 +1,65 @@
+/**
+ * The harness earns trust by catching known-bad engines: every mutant that simulation can expose
+ * is caught in sim mode within a bounded budget, and its minimal failing trial replays to the
+ * same verdict. The missing-fsync mutant needs real processes and lost unsynced writes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mutants } from '../../engine/mutants/index.js';
+import { chaosScenarios } from '../chaos-scenarios.js';
+import { huntMutants } from './hunt.js';
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-mutants-test-'));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+const seed = Number(process.env['CHAOS_TEST_SEED'] ?? 4242);
+
+describe('mutants', () => {
+  const simMutants = Object.entries(mutants).filter(([, m]) => m.needs !== 'process');
+
+  it('there are at least 12, each with a real-world bug class', () => {
+    expect(Object.keys(mutants).length).toBeGreaterThanOrEqual(12);
+    for (const [name, m] of Object.entries(mutants)) {
+      expect(m.description, name).toBeTruthy();
+      expect(m.realWorld, name).toBeTruthy();
+    }
+  });
+
+  it('every sim-observable mutant is caught in sim mode, and its replay file fails again', async () => {
+    const results = await huntMutants({
+      mutants: simMutants.map(([name, m]) => ({ name, ...m })),
+      scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+      budgetMs: 8000,
+      seed,
+      outDir: out,
+      mode: 'sim',
+    });
+    expect(results.filter((r) => !r.caught).map((r) => r.name)).toEqual([]);
+    for (const r of results) expect(r.minimal!.message, r.name).not.toMatch(/internal error|failure-free reference run failed/);
+    const withReplay = results.find((r) => r.name === 'commit-before-sink' && r.minimal?.replayFile);
+    expect(withReplay).toBeDefined();
+    const replay = await execa(process.execPath, [path.resolve('dist/harness/cli.js'), 'replay', withReplay!.minimal!.replayFile!], { reject: false });
+    expect(replay.exitCode, String(replay.stderr)).toBe(1);
+    expect(String(replay.stderr)).toContain('FAILED again');
+    // Simulation finds, process mode confirms: the same trial with real processes and SIGKILL at the same failpoints.
+    const confirmed = await execa(process.execPath, [path.resolve('dist/harness/cli.js'), 'replay', withReplay!.minimal!.replayFile!, '--mode', 'process'], { reject: false });
+    expect(confirmed.exitCode, String(confirmed.stderr)).toBe(1);
+  });
+
+  it('missing fsync is caught in process mode with lost unsynced writes', async () => {
+    const [r] = await huntMutants({
+      mutants: [{ name: 'missing-fsync', ...mutants['missing-fsync']! }],
+      scenarios: chaosScenarios('wordcount'),
+      budgetMs: 90_000,
+      seed,
+      maxSize: 150,
+    });
+    expect(r!.mode).toBe('process');
+    expect(r!.caught).toBe(true);
+    // Caught for the right reason: lost or refused data, not an engine that failed to start.
+    expect(r!.minimal!.message).toMatch(/exactly-once|already holds committed output|cannot recover/);
+    expect(r!.minimal!.message).not.toMatch(/internal error|MODULE_NOT_FOUND/);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The chaos property, run per scenario with fast-check: for every generated trial, the checkers
+ * hold. On a failure fast-check shrinks the trial; we keep the minimal failing History, its seed
+ * and path, and write a replay file. The summary counts trials and kills per scenario and per
+ * fault kind so a user sees what was exercised.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { UserError } from '../../engine/errors.js';
+import {
+  emptyFaultKindCounts,
+  type FailureSummary,
+  type History,
+  type Mode,
+  type ReplayFile,
+  type RunSummary,
+  type ScenarioSummary,
+  type TrialSpec,
+} from '../history.js';
+import { failureMessage } from '../oracle/checkers.js';
+import { runTrial } from '../trial/run-trial.js';
+import { faultKindsOf, trialArb, type TrialArbOptions } from './arbitraries.js';
+
+export interface ChaosScenario {
+  name: string;
+  kind: 'streaming' | 'batch';
+}
+
+export interface ChaosRunOptions {
+  mode: Mode;
+  scenarios: ChaosScenario[];
+  /** Total trials over all scenarios (split evenly); or a time budget. */
+  runs?: number;
+  budgetMs?: number;
+  seed: number;
+  outDir?: string;
+  mutant?: string;
+  maxSize?: number;
+  sink?: TrialArbOptions['sink'];
+  store?: TrialArbOptions['store'];
+  source?: TrialArbOptions['source'];
+  faultKinds?: TrialArbOptions['faultKinds'];
+  determinismFraction?: number;
+  /** Stop every scenario at its first failure without shrinking (mutant hunting measures time to catch). */
+  noShrink?: boolean;
+  /** Stop the whole run at the first failing scenario. */
+  stopAtFirstFailure?: boolean;
+  /** One property over all scenarios (each trial picks one) instead of one property per scenario. */
+  interleave?: boolean;
+  /** Trials shrinking may spend per failure (default 40 in process mode, 400 in sim). */
+  maxShrinkTrials?: number;
+  /** fast-check path of a reported counterexample: with its seed, re-runs exactly that trial first (one scenario). */
+  path?: string;
+  /** Per-trial time bound (liveness). */
+  trialTimeoutMs?: number;
+  engineArgs?: string[];
+  env?: Record<string, string>;
+  onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
+  onFailure?: (f: FailureSummary) => void;
+}
+
+function sameSpec(a: TrialSpec, b: TrialSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function replayCommand(file: string): string {
+  return `npx chaos replay ${JSON.stringify(file).slice(1, -1)}`;
+}
+
+export function writeReplayFile(outDir: string, history: History, spec: TrialSpec, fastCheck: ReplayFile['fastCheck']): string {
+  const dir = path.join(outDir, 'replays');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${history.trialId}.json`);
+  const replay: ReplayFile = { replayVersion: 1, mode: history.mode, trial: spec, history, ...(fastCheck ? { fastCheck } : {}), command: replayCommand(file) };
+  fs.writeFileSync(file, JSON.stringify(replay, null, 2) + '\n');
+  return file;
+}
+
+/** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
+function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
+  const parts = ['npx chaos run', `--mode ${opts.mode}`, `--scenario ${opts.interleave ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  if (path) parts.push(`--path ${path}`);
+  if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
+  if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
+  if (opts.sink && opts.sink !== 'files') parts.push(`--sink ${opts.sink}`);
+  return parts.join(' ');
+}
+
+export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
+  if (opts.scenarios.length === 0) throw new UserError('no scenarios to run: pass --scenario NAME or --scenario all');
+  const started = Date.now();
+  const summary: RunSummary = {
+    ok: true,
+    mode: opts.mode,
+    seed: opts.seed,
+    trials: 0,
+    kills: 0,
+    failures: [],
+    scenarios: opts.scenarios.map((s): ScenarioSummary => ({ name: s.name, kind: s.kind, trials: 0, kills: 0, failures: 0 })),
+    faultKinds: emptyFaultKindCounts(),
+    elapsedMs: 0,
+    shrinkTrials: 0,
+    nonDeterministic: [],
+    startedAt: new Date(started).toISOString(),
+    ...(opts.outDir ? { outDir: opts.outDir } : {}),
+  };
+  const trialOpts = {
+    ...(opts.trialTimeoutMs ? { timeoutMs: opts.trialTimeoutMs } : {}),
+    ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  };
+  const groups = opts.interleave ? [opts.scenarios] : opts.scenarios.map((s) => [s]);
+  const entryOf = (name: string) => summary.scenarios.find((e) => e.name === name)!;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i]!;
+    const n = groups.length;
+    const runsHere = opts.runs !== undefined ? Math.floor(opts.runs / n) + (i < opts.runs % n ? 1 : 0) : undefined;
+    if (runsHere === 0) continue;
+    // Each remaining scenario gets an equal share of the remaining budget.
+    const budgetHere = opts.budgetMs !== undefined ? Math.max(1, (started + opts.budgetMs - Date.now()) / (n - i)) : undefined;
+    if (budgetHere !== undefined && budgetHere <= 1 && i > 0) break;
+    const seed = (opts.seed + i * 7919) | 0;
+    let failing: { h: History; spec: TrialSpec } | undefined;
+    const arbFor = (scenario: ChaosScenario) => trialArb({
+      mode: opts.mode,
+      scenario: scenario.name,
+      kind: scenario.kind,
+      executors: scenario.kind === 'batch' && opts.mode === 'process',
+      ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
+      ...(opts.mutant ? { mutant: opts.mutant } : {}),
+      ...(opts.sink ? { sink: opts.sink } : {}),
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.source ? { source: opts.source } : {}),
+      ...(opts.faultKinds ? { faultKinds: opts.faultKinds } : {}),
+      ...(opts.determinismFraction !== undefined ? { determinismFraction: opts.determinismFraction } : {}),
+    });
+    const arb = group.length === 1 ? arbFor(group[0]!) : fc.oneof(...group.map(arbFor));
+    let shrinksHere = 0;
+    const maxShrinks = opts.maxShrinkTrials ?? (opts.mode === 'process' ? 40 : 400);
+    const property = fc.asyncProperty(arb, async (spec) => {
+      const shrinking = failing !== undefined;
+      // Past the shrink budget every further candidate "passes": fast-check stops and keeps the smallest failure so far.
+      if (shrinking && ++shrinksHere > maxShrinks) return true;
+      const h = await runTrial(spec, opts.mode, trialOpts);
+      const entry = entryOf(spec.scenario);
+      if (shrinking) summary.shrinkTrials++;
+      else {
+        summary.trials++;
+        summary.kills += h.kills;
+        entry.trials++;
+        entry.kills += h.kills;
+        for (const kind of faultKindsOf(spec)) summary.faultKinds.find((k) => k.kind === kind)!.trials++;
+        for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
+        if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
+      }
+      opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
+      if (!h.ok) {
+        if (!shrinking) {
+          summary.firstFailureMs ??= Date.now() - started;
+          summary.trialsToFirstFailure ??= summary.trials;
+        }
+        failing = { h, spec };
+      }
+      return h.ok;
+    });
+    const details = await fc.check(property, {
+      seed,
+      numRuns: runsHere ?? 1_000_000_000,
+      ...(opts.path ? { path: opts.path } : {}),
+      ...(budgetHere !== undefined ? { plugins: [fc.interruptAfterTimeLimit(budgetHere)] } : {}),
+      ...(opts.noShrink ? { endOnFailure: true } : {}),
+    });
+    // A usage or setup problem raised inside a trial (e.g. the engine cannot start) is not a finding.
+    if (details.failed && details.errorInstance instanceof UserError) throw details.errorInstance;
+    if (details.failed && details.counterexample) {
+      const spec = (details.counterexample as unknown as [TrialSpec])[0];
+      let h = failing && sameSpec(failing.spec, spec) ? failing.h : undefined;
+      if (!h) {
+        // The counterexample's own History (the last failure seen may be another shrink candidate).
+        h = await runTrial(spec, opts.mode, trialOpts);
+        if (h.ok) h = failing?.h ?? h;
+      }
+      const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
+      const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
+      const entry = entryOf(spec.scenario);
+      const failure: FailureSummary = {
+        trialId: h.trialId,
+        scenario: spec.scenario,
+        mode: opts.mode,
+        ...(opts.mutant ? { mutant: opts.mutant } : {}),
+        checkers: h.verdicts.filter((v) => !v.ok).map((v) => v.checker),
+        message: failureMessage(h),
+        seed: details.seed,
+        path: details.counterexamplePath,
+        ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
+        rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
+        history: h,
+      };
+      summary.failures.push(failure);
+      entry.failures++;
+      if (h.verdicts.some((v) => v.checker === 'determinism' && !v.ok)) summary.nonDeterministic.push(spec.scenario);
+      opts.onFailure?.(failure);
+      if (opts.stopAtFirstFailure) break;
+    } else if (details.failed && details.errorInstance) {
+      // The harness itself threw (not a verdict): surface it rather than calling it a finding.
+      throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
+    }
+  }
+  summary.ok = summary.failures.length === 0;
+  summary.elapsedMs = Date.now() - started;
+  return summary;
+}

@@ -1,0 +1,77 @@
+/**
+ * The restart policy: run the engine, and after every kill restart it on the same checkpoint until
+ * the bounded input is fully processed. A trial that does not get there within a bound of
+ * incarnations or time (a crash loop, a hang) gets a liveness verdict of its own.
+ */
+import type { Fault, Incarnation, TrialSpec, Verdict } from '../history.js';
+import type { IncarnationDriver } from './driver.js';
+
+export interface LoopResult {
+  incarnations: Incarnation[];
+  finished: boolean;
+  kills: number;
+  verdicts: Verdict[];
+}
+
+export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDriver, deadline: number): Promise<LoopResult> {
+  const faults = spec.schedule.faults;
+  const maxIncarnations = faults.length + 3;
+  const incarnations: Incarnation[] = [];
+  const verdicts: Verdict[] = [];
+  let kills = 0;
+  for (let i = 0; i < maxIncarnations; i++) {
+    if (Date.now() > deadline) break;
+    let fault: Fault | undefined = faults[i];
+    // A changed partition count is only a config change when there is a checkpoint to restart from.
+    const changed = fault?.kind === 'changed-partitions' && (await driver.hasCheckpoint());
+    if (fault?.kind === 'changed-partitions' && !changed) fault = undefined;
+    const partitions = changed && fault?.kind === 'changed-partitions' ? fault.partitions : spec.config.partitions;
+    const r = await driver.run(i, fault, partitions);
+    const { killed, ...inc } = r;
+    incarnations.push(inc);
+    if (changed) {
+      inc.faultsHit.push({ kind: 'changed-partitions', where: `restart with ${partitions} partitions (was ${spec.config.partitions})`, at: r.startedAt });
+      if (r.exit.code !== 0 && r.exit.code !== 2) {
+        verdicts.push({
+          checker: 'clean-exit',
+          ok: false,
+          message: `incarnation ${i} (restart with ${partitions} partitions) failed with ${r.exit.signal ?? `code ${r.exit.code}`} instead of refusing cleanly: ${(r.stderrTail ?? '').trim().slice(0, 300) || '(no message)'}`,
+        });
+        return { incarnations, finished: false, kills, verdicts };
+      }
+      const refused = r.exit.code === 2 && /partition/i.test(r.stderrTail ?? '');
+      verdicts.push({
+        checker: 'config-change-refused',
+        ok: refused,
+        message: refused
+          ? `restart with ${partitions} partitions instead of ${spec.config.partitions} was refused with a clear error`
+          : `restart with ${partitions} partitions instead of ${spec.config.partitions} was not refused (exit ${r.exit.code ?? r.exit.signal}${r.stderrTail ? `: ${r.stderrTail.slice(0, 200)}` : ''}); a checkpoint written with another partition count must not be reused`,
+      });
+      if (!refused) return { incarnations, finished: false, kills, verdicts };
+      continue;
+    }
+    if (killed) {
+      if (r.exit.signal === 'SIGKILL') kills++;
+      const lost = driver.afterKill();
+      if (lost > 0) inc.lostWrites = lost;
+      continue;
+    }
+    if (r.exit.code === 0) return { incarnations, finished: true, kills, verdicts };
+    if (Date.now() > deadline) break; // killed by the hang timer: a liveness failure, below
+    verdicts.push({
+      checker: 'clean-exit',
+      ok: false,
+      message: `incarnation ${i} exited with ${r.exit.signal ?? `code ${r.exit.code}`} without being killed: ${(r.stderrTail ?? '').trim().slice(0, 300) || '(no message)'}`,
+    });
+    return { incarnations, finished: false, kills, verdicts };
+  }
+  const timedOut = Date.now() > deadline;
+  verdicts.push({
+    checker: 'liveness',
+    ok: false,
+    message: timedOut
+      ? `input not fully processed before the trial's time bound (${incarnations.length} incarnations): a hang or a crash loop`
+      : `input not fully processed after ${incarnations.length} incarnations (${faults.length} faults scheduled): a crash loop`,
+  });
+  return { incarnations, finished: false, kills, verdicts };
+}
