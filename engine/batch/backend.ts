@@ -6,21 +6,13 @@ export interface ExecutorHandle {
   readonly pid: number;
 }
 
-/** The executor died (killed, crashed) while the driver waited for it. */
-export class ExecutorLostError extends Error {
-  constructor(readonly executorId: number, readonly reason: string) {
-    super(`executor ${executorId} lost: ${reason}`);
-    this.name = 'ExecutorLostError';
-  }
-}
-
 export interface ExecutorBackend {
   /** How many tasks can run at once. */
   readonly slots: number;
   /** The live executor of a slot, starting a (replacement) process when needed. */
   ensure(slot: number): Promise<ExecutorHandle>;
   isAlive(executorId: number): boolean;
-  /** Rejects with ExecutorLostError when the executor dies first. */
+  /** Rejects with ExecutorLostError (engine/executors/child-executor.ts) when the executor dies first. */
   runTask(executor: ExecutorHandle, spec: TaskSpec): Promise<TaskResult>;
   /** null for a block the executor does not hold. Rejects with ExecutorLostError. */
   fetchBlocks(executorId: number, requests: BlockRequest[]): Promise<(unknown[] | null)[]>;

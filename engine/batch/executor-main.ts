@@ -1,8 +1,8 @@
 /**
  * Entry of an executor process (spawned by ProcessBackend with an IPC channel). It rebuilds the
  * scenario's graph from (scenario, seed, size, params), checks that it matches the driver's, and
- * runs tasks until the driver goes away: when the IPC channel closes (the driver exited or was
- * SIGKILLed) it exits too, so no executor outlives its driver.
+ * runs tasks until the driver goes away (engine/executors/driver-channel.ts: no executor outlives
+ * its driver).
  */
 import { findBatchScenario } from '../../scenarios/batch/index.js';
 import { BatchContext } from './context.js';
@@ -12,12 +12,7 @@ import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../failpoints.js';
 import { FdEventSink } from '../events.js';
-
-let runtime: ExecutorRuntime | undefined;
-
-function send(msg: ExecutorMessage): void {
-  if (process.connected) process.send!(msg);
-}
+import { sendToDriver, serveDriver } from '../executors/driver-channel.js';
 
 function init(spec: ExecutorInit): ExecutorRuntime {
   const events = new FdEventSink(1);
@@ -43,29 +38,17 @@ function init(spec: ExecutorInit): ExecutorRuntime {
   }, failpoints);
 }
 
-async function handle(msg: DriverMessage): Promise<void> {
-  switch (msg.type) {
-    case 'init':
-      try {
-        runtime = init(msg.init);
-        send({ type: 'ready', pid: process.pid });
-      } catch (err) {
-        send({ type: 'init-failed', message: (err as Error).message });
-      }
-      return;
-    case 'task':
-      send({ type: 'result', reqId: msg.reqId, result: await runtime!.runTask(msg.spec) });
-      return;
-    case 'fetch':
-      send({ type: 'blocks', reqId: msg.reqId, blocks: runtime!.getBlocks(msg.requests) });
-      return;
-  }
-}
-
-process.on('disconnect', () => process.exit(0));
-process.on('message', (msg) => {
-  handle(msg as DriverMessage).catch((err) => {
-    process.stderr.write(`executor ${process.pid}: ${(err as Error).stack ?? err}\n`);
-    process.exit(70);
-  });
+serveDriver<ExecutorInit, ExecutorRuntime, Exclude<DriverMessage, { type: 'init' }>>({
+  role: 'executor',
+  init,
+  async handle(runtime, msg) {
+    switch (msg.type) {
+      case 'task':
+        sendToDriver<ExecutorMessage>({ type: 'result', reqId: msg.reqId, result: await runtime.runTask(msg.spec) });
+        return;
+      case 'fetch':
+        sendToDriver<ExecutorMessage>({ type: 'blocks', reqId: msg.reqId, blocks: runtime.getBlocks(msg.requests) });
+        return;
+    }
+  },
 });

@@ -8,6 +8,32 @@ import type { Dataset } from './dataset.js';
 type AnyDataset = Dataset<unknown>;
 
 /**
+ * A depth-first walk over a lineage that meets each dataset once: iterate it, and `visit` the
+ * datasets the walk should go on to (a caller stops at cuts, live caches, marked datasets...).
+ */
+export class LineageWalk implements Iterable<AnyDataset> {
+  private readonly seen = new Set<number>();
+  private readonly stack: AnyDataset[];
+
+  constructor(root: AnyDataset) {
+    this.stack = [root];
+  }
+
+  visit(ds: AnyDataset): void {
+    this.stack.push(ds);
+  }
+
+  *[Symbol.iterator](): Iterator<AnyDataset> {
+    while (this.stack.length > 0) {
+      const ds = this.stack.pop()!;
+      if (this.seen.has(ds.id)) continue;
+      this.seen.add(ds.id);
+      yield ds;
+    }
+  }
+}
+
+/**
  * Longest chain of dependencies from `root` down to a source or a cut. With `stopAtMarked`, a
  * dataset marked for checkpoint counts as a cut too (the job that computes it will cut there).
  */

@@ -23,13 +23,14 @@ import { performance } from 'node:perf_hooks';
 import type { BatchContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { parentPartition, type ShuffleDependency } from './dependency.js';
-import { ExecutorLostError, type ExecutorBackend, type ExecutorHandle } from './backend.js';
+import type { ExecutorBackend, ExecutorHandle } from './backend.js';
+import { ExecutorLostError } from '../executors/child-executor.js';
 import { LocalBackend } from './local-backend.js';
 import { ProcessBackend } from './process-backend.js';
 import type { BlockRequest, ResultAction, TaskInputs, TaskSpec } from './protocol.js';
 import { FetchFailedError, LocalCheckpointLostError } from './task-context.js';
 import { checkpointDir, fingerprint, findNamedCheckpoint, partKey, writeManifest } from './checkpoint-files.js';
-import { lineageDepth } from './lineage.js';
+import { LineageWalk, lineageDepth } from './lineage.js';
 import { writeSuccess, type OutputSummary } from './output.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
@@ -177,19 +178,15 @@ export class DagScheduler {
   /** Map stages whose output `root` reads and that are not complete, in dependency order of discovery. */
   private missingParentStages(root: AnyDataset): Stage[] {
     const out: Stage[] = [];
-    const seen = new Set<number>();
-    const stack = [root];
-    while (stack.length > 0) {
-      const ds = stack.pop()!;
-      if (seen.has(ds.id)) continue;
-      seen.add(ds.id);
+    const walk = new LineageWalk(root);
+    for (const ds of walk) {
       if (ds.cached && this.allBlocksLive(ds)) continue;
       for (const dep of ds.dependencies) {
         if (dep.kind === 'shuffle') {
           const stage = this.mapStage(dep);
           if (this.missingPartitions(stage).length > 0 && !out.includes(stage)) out.push(stage);
         } else {
-          stack.push(dep.dataset);
+          walk.visit(dep.dataset);
         }
       }
     }
@@ -508,17 +505,13 @@ export class DagScheduler {
   /** Marked datasets in the job's lineage that no task computed are checkpointed by an extra job (Spark's way). */
   private async checkpointMarkedAfterJob(final: AnyDataset, job: Job): Promise<void> {
     const pending: AnyDataset[] = [];
-    const seen = new Set<number>();
-    const stack = [final];
-    while (stack.length > 0) {
-      const ds = stack.pop()!;
-      if (seen.has(ds.id)) continue;
-      seen.add(ds.id);
+    const walk = new LineageWalk(final);
+    for (const ds of walk) {
       if (ds.checkpointMark !== undefined && !ds.isCheckpointed) {
         pending.push(ds);
         continue;
       }
-      for (const dep of ds.dependencies) stack.push(dep.dataset);
+      for (const dep of ds.dependencies) walk.visit(dep.dataset);
     }
     for (const ds of pending) {
       if (!ds.cached) {
@@ -537,12 +530,8 @@ export class DagScheduler {
     const store = this.ctx.checkpointStore;
     const reused: string[] = [];
     if (store === undefined) return reused;
-    const seen = new Set<number>();
-    const stack = [final];
-    while (stack.length > 0) {
-      const ds = stack.pop()!;
-      if (seen.has(ds.id)) continue;
-      seen.add(ds.id);
+    const walk = new LineageWalk(final);
+    for (const ds of walk) {
       if (ds.checkpointMark === 'reliable' && ds.name !== undefined && !ds.isCheckpointed && !this.reuseTried.has(ds.id)) {
         this.reuseTried.add(ds.id);
         const started = performance.now();
@@ -566,7 +555,7 @@ export class DagScheduler {
         }
       }
       if (ds.isCheckpointed) continue;
-      for (const dep of ds.dependencies) stack.push(dep.dataset);
+      for (const dep of ds.dependencies) walk.visit(dep.dataset);
     }
     return reused;
   }

@@ -1,4 +1,5 @@
 /** Deterministic hashing and pseudo-random numbers: the same seed gives the same input on every run and machine. */
+import { mulberry32 } from '../random.js';
 
 /** 32-bit FNV-1a of a string; used for partitioning keys (stable across processes, unlike Map order). */
 export function hashString(text: string): number {
@@ -14,16 +15,9 @@ export function partitionOf(key: string, partitions: number): number {
   return hashString(key) % partitions;
 }
 
-/** mulberry32: small, fast, good enough for test input; returns a function yielding [0, 1). */
+/** The streaming scenarios' generator: mulberry32 from the seed xor the golden-ratio constant (their inputs depend on this exact seeding). */
 export function rng(seed: number): () => number {
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed ^ 0x9e3779b9);
 }
 
 /** An integer in [0, n). */

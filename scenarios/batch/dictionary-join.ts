@@ -7,7 +7,8 @@
  */
 import type { BatchContext } from '../../engine/batch/context.js';
 import type { BatchInput, BatchJob, BatchParams, BatchScenario } from './types.js';
-import { mix, rng, sliceOf, withDefaults } from './random.js';
+import { mulberry32 } from '../../engine/random.js';
+import { mix, sliceOf, withDefaults } from './random.js';
 
 export interface DictionaryJoinRow {
   word: string;
@@ -36,7 +37,7 @@ function vocabulary(size: number): number {
 }
 
 function line(seed: number, vocab: number, i: number): string {
-  const next = rng(mix(seed, 1, i));
+  const next = mulberry32(mix(seed, 1, i));
   const length = 3 + (mix(seed, 2, i) % 8);
   const words: string[] = [];
   for (let w = 0; w < length; w++) {

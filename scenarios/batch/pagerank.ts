@@ -9,7 +9,8 @@
  */
 import type { BatchContext } from '../../engine/batch/context.js';
 import type { BatchInput, BatchJob, BatchParams, BatchScenario } from './types.js';
-import { mix, rng, sliceOf, withDefaults } from './random.js';
+import { mulberry32 } from '../../engine/random.js';
+import { mix, sliceOf, withDefaults } from './random.js';
 
 export interface PageRankRow {
   page: number;
@@ -23,7 +24,7 @@ const defaults = { partitions: 4, iterations: 10, checkpointEvery: 3 };
 
 function outLinks(seed: number, pages: number, page: number): number[] {
   const degree = 1 + (mix(seed, 1, page) % 4);
-  const next = rng(mix(seed, 2, page));
+  const next = mulberry32(mix(seed, 2, page));
   const targets: number[] = [];
   for (let i = 0; i < degree; i++) targets.push(Math.floor(next() * pages));
   return targets;

@@ -12,18 +12,6 @@ export function mix(...values: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, fast generator of uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The slice [start, end) of n items that partition p of `parts` owns. */
 export function sliceOf(n: number, parts: number, p: number): [number, number] {
   return [Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)];

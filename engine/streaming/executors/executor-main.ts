@@ -2,8 +2,8 @@
  * Entry of a streaming executor process (forked by StreamingExecutorPool with an IPC channel).
  * Closures cannot cross processes, so it rebuilds the scenario's query from the scenario module,
  * checks it is the driver's, opens the same local partitioned log, and runs partition tasks one at
- * a time. When the IPC channel closes (the driver exited or was SIGKILLed) it exits too: no
- * executor outlives its driver.
+ * a time, until the driver goes away (engine/executors/driver-channel.ts: no executor outlives its
+ * driver).
  *
  * Failpoints here: `task.begin` (before the source is read) and `task.done` (after the stages ran,
  * before the result is sent). Events (failpoint.fired) go to stdout as NDJSON; the driver forwards them.
@@ -18,6 +18,7 @@ import { describeGeneratedInput } from '../../sources/generated.js';
 import { reach } from '../context.js';
 import { describeQuery, type Stage } from '../query.js';
 import type { StreamSource } from '../source.js';
+import { sendToDriver, serveDriver } from '../../executors/driver-channel.js';
 import type { StreamingDriverMessage, StreamingExecutorInit, StreamingExecutorMessage } from './messages.js';
 import { runPartitionTask, statelessPrefix, type PartitionTask } from './partition-task.js';
 
@@ -25,12 +26,6 @@ interface Runtime {
   source: StreamSource;
   stages: Stage[];
   failpoints: Failpoints;
-}
-
-let runtime: Runtime | undefined;
-
-function send(msg: StreamingExecutorMessage): void {
-  if (process.connected) process.send!(msg);
 }
 
 async function init(spec: StreamingExecutorInit): Promise<Runtime> {
@@ -63,34 +58,15 @@ async function runTask(rt: Runtime, reqId: number, task: PartitionTask): Promise
     await reach(rt, 'task.begin');
     const output = await runPartitionTask(rt.source, rt.stages, task);
     await reach(rt, 'task.done');
-    send({ type: 'result', reqId, output });
+    sendToDriver<StreamingExecutorMessage>({ type: 'result', reqId, output });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    send({ type: 'task-failed', reqId, name: e.name, message: e.message, fatal: e instanceof UserError });
+    sendToDriver<StreamingExecutorMessage>({ type: 'task-failed', reqId, name: e.name, message: e.message, fatal: e instanceof UserError });
   }
 }
 
-async function handle(msg: StreamingDriverMessage): Promise<void> {
-  switch (msg.type) {
-    case 'init':
-      try {
-        runtime = await init(msg.init);
-        send({ type: 'ready', pid: process.pid });
-      } catch (err) {
-        send({ type: 'init-failed', message: (err as Error).message });
-      }
-      return;
-    case 'task':
-      if (!runtime) throw new Error('task before init');
-      await runTask(runtime, msg.reqId, msg.task);
-      return;
-  }
-}
-
-process.on('disconnect', () => process.exit(0));
-process.on('message', (msg) => {
-  handle(msg as StreamingDriverMessage).catch((err) => {
-    process.stderr.write(`streaming executor ${process.pid}: ${(err as Error).stack ?? err}\n`);
-    process.exit(70);
-  });
+serveDriver<StreamingExecutorInit, Runtime, Exclude<StreamingDriverMessage, { type: 'init' }>>({
+  role: 'streaming executor',
+  init,
+  handle: (runtime, msg) => runTask(runtime, msg.reqId, msg.task),
 });
