@@ -19,7 +19,9 @@ export type FaultKind =
   | 'crash-in-recovery' // SIGKILL at a failpoint of a restarted incarnation, while it recovers
   | 'lost-writes' // lazy filesystem: writes not fsynced are dropped after every kill
   | 'io-error' // a write fails (an injected I/O error at a failpoint); the engine must fail, not carry on
-  | 'changed-partitions'; // restart with a different partition count: must be refused (exit 2), not silently accepted
+  | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
+  | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
+  | 'storage-outage'; // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'kill-random',
@@ -30,6 +32,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'lost-writes',
   'io-error',
   'changed-partitions',
+  'storage-restart',
+  'storage-outage',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -37,12 +41,21 @@ export type Fault =
   | { kind: 'kill-random'; afterEvents: number; delayMs: number }
   | { kind: 'kill-failpoint'; failpoint: string; occurrence: number }
   | { kind: 'torn-write'; failpoint: string; occurrence: number }
-  | { kind: 'kill-executor'; afterEvents: number; executor: number }
+  /**
+   * SIGKILL one executor (the `executor`-th started, modulo their count) after the driver's
+   * `afterEvents`-th event, or — with `executorFailpoint` — let the first executor process kill itself
+   * there (`--executor-failpoints name:occurrence:crash`). The driver must replace it and re-run its task.
+   */
+  | { kind: 'kill-executor'; afterEvents: number; executor: number; executorFailpoint?: string; executorOccurrence?: number }
   | { kind: 'crash-in-recovery'; failpoint: string; occurrence: number }
   /** The write at `failpoint` (a `<kind>.before-rename`) fails with an I/O error. */
   | { kind: 'io-error'; failpoint: string; occurrence: number }
   /** This incarnation restarts the existing checkpoint with `partitions` instead of the trial's; it must be refused. */
-  | { kind: 'changed-partitions'; partitions: number };
+  | { kind: 'changed-partitions'; partitions: number }
+  /** After the `afterEvents`-th event (once S3 is open), SIGKILL the S3 server; restart it on the same directory `downMs` later. */
+  | { kind: 'storage-restart'; afterEvents: number; downMs: number }
+  /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
+  | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number };
 
 export interface FaultSchedule {
   /**
@@ -250,7 +263,23 @@ export interface RunSummary {
   firstFailureMs?: number;
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
-  services?: unknown;
+  services?: RunServicesSummary;
+}
+
+/**
+ * Which services a run used (harness/services ServicesSummary, structurally): what `--services`
+ * picked and why, and whether the S3 server fences zombie writers (conditional writes).
+ */
+export interface RunServicesSummary {
+  requested?: string;
+  picked: string;
+  reason: string;
+  store?: string;
+  source?: string;
+  sink?: string;
+  s3?: { server: string; endpoint?: string; bucket?: string; prefix?: string; conditionalWrites: boolean };
+  kafka?: { server: string; brokers?: string[] };
+  notes: string[];
 }
 
 export function emptyFaultKindCounts(): RunSummary['faultKinds'] {

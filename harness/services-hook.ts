@@ -4,12 +4,16 @@
  * local defaults run and anything else is a clear usage error.
  */
 import { UserError } from '../engine/errors.js';
+import type { RunServicesSummary } from './history.js';
+import type { ServiceHandle } from './services/types.js';
 
 export interface ServiceOptions {
   services: 'auto' | 'local' | 'containers' | 'external';
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
   sink: 'files' | 's3' | 'kafka' | 'append';
+  /** Put the TCP fault proxy in front of S3 so the nemesis can cut it off (storage-outage). */
+  proxy?: boolean;
 }
 
 export interface ResolvedServices {
@@ -23,7 +27,9 @@ export interface ResolvedServices {
   /** A line for people: what was picked and why. */
   description?: string;
   /** Machine-readable: what was picked and why. */
-  summary?: unknown;
+  summary?: RunServicesSummary;
+  /** The S3 server, when the run has one: the nemesis kills/restarts it and cuts it off through its proxy. */
+  storage?: ServiceHandle;
   close(): Promise<void>;
 }
 

@@ -72,6 +72,27 @@ function failureTitle(f: FailureSummary): string {
   return `${f.scenario} · trial ${f.trialId} · ${f.checkers.join(', ') || 'failed'}${f.mutant ? ` · mutant ${f.mutant}` : ''}`;
 }
 
+/**
+ * Which services ran and what they do not guarantee, one line each: `--services` picked what and why,
+ * the S3 server and whether it enforces conditional writes (s3rver does not: zombie writers are not
+ * fenced by the store), and the services' own notes.
+ */
+export function servicesLines(s: RunSummary): string[] {
+  const svc = s.services;
+  if (!svc) return [];
+  const lines = [`Services: ${svc.picked} — ${svc.reason}${svc.store ? ` (store ${svc.store}, source ${svc.source ?? '?'}, sink ${svc.sink ?? '?'})` : ''}.`];
+  if (svc.s3) {
+    lines.push(
+      svc.s3.conditionalWrites
+        ? `S3 server ${svc.s3.server}: conditional writes (If-None-Match) enforced — zombie writers are fenced.`
+        : `S3 server ${svc.s3.server}: conditional writes (If-None-Match) NOT enforced — zombie writers are not fenced by the store; correctness rests on one engine per checkpoint at a time.`,
+    );
+  }
+  if (svc.kafka) lines.push(`Kafka: ${svc.kafka.server}${svc.kafka.brokers?.length ? ` (${svc.kafka.brokers.join(', ')})` : ''}.`);
+  for (const note of svc.notes ?? []) lines.push(`Note: ${note}`);
+  return lines;
+}
+
 // ---------- Markdown ----------
 
 export function runMarkdown(s: RunSummary): string {
@@ -87,6 +108,8 @@ export function runMarkdown(s: RunSummary): string {
   if (s.faultKinds.length) {
     lines.push(mdTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), ['l', 'r', 'r']), '');
   }
+  const services = servicesLines(s);
+  if (services.length) lines.push(...services.map((l) => `- ${l}`), '');
   const extra = [`${s.shrinkTrials} shrink trials`, s.outDir ? `reports in ${mdCode(s.outDir)}` : null, s.startedAt].filter(Boolean);
   lines.push(`<sub>${extra.join(' · ')}</sub>`, '');
   const shown = s.failures.slice(0, MAX_DETAILED_FAILURES);
@@ -153,6 +176,7 @@ export async function runHtml(s: RunSummary): Promise<string> {
     el('h2', null, 'Scenarios'),
     htmlTable(['scenario', 'kind', 'trials', 'kills', 'failures'], s.scenarios.map((x) => [x.name, x.kind, String(x.trials), String(x.kills), String(x.failures)]), [false, false, true, true, true]),
     s.faultKinds.length ? [el('h2', null, 'Faults'), htmlTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), [false, true, true])] : null,
+    s.services ? [el('h2', null, 'Services'), el('ul', null, servicesLines(s).map((l) => el('li', null, l)))] : null,
     s.nonDeterministic.length ? el('p', { class: 'verdict fail' }, `Not deterministic (cannot be judged): ${s.nonDeterministic.join(', ')}`) : null,
     shown.length ? el('h2', null, 'Failing trials') : null,
     sections,

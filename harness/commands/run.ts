@@ -76,7 +76,8 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     if (!(o.mutant in (await mutants()))) throw new UserError(`unknown mutant "${o.mutant}"; run \`chaos mutants --list\` to see them`);
   }
   const { resolveServicesOrDefault } = await import('../services-hook.js');
-  const resolved = await resolveServicesOrDefault({ services, store, source, sink });
+  // In process mode the nemesis may cut S3 off mid-run: put the fault proxy in front of it.
+  const resolved = await resolveServicesOrDefault({ services, store, source, sink, ...(mode === 'process' && store === 's3' ? { proxy: true } : {}) });
   const { runChaos } = await import('../properties/run-chaos.js');
   const { Progress } = await import('../progress.js');
   const { writeRunOutputs } = await import('../run-report.js');
@@ -102,6 +103,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       sink: resolved.sink,
       ...(resolved.engineArgs ? { engineArgs: resolved.engineArgs } : {}),
       ...(resolved.env ? { env: resolved.env } : {}),
+      ...(resolved.storage ? { storage: resolved.storage } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
@@ -114,11 +116,11 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
   }
-  const perScenario = summary.scenarios.map((s) => `${s.name} ${s.trials}/${s.kills}k${s.failures ? ` ${s.failures}F` : ''}`).join(', ');
-  const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}t/${k.hits}h`).join(', ');
+  const perScenario = summary.scenarios.map((s) => `${s.name} ${s.trials}/${s.kills}${s.failures ? ` (${s.failures} failed)` : ''}`).join(', ');
+  const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}/${k.hits}`).join(', ');
   process.stderr.write(
     `chaos run: ${summary.ok ? 'all properties held' : `${summary.failures.length} FAILED`} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s\n` +
-      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials/hits): ${perKind}\n  report: ${written.join(', ')}\n`,
+      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials armed/hits): ${perKind}\n  report: ${written.join(', ')}\n`,
   );
   return summary.ok ? 0 : 1;
 }

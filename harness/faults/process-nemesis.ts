@@ -1,13 +1,18 @@
 /**
  * The nemesis for one engine process: strikes from outside while watching the process's events.
  * - kill-random: SIGKILL the driver `delayMs` after its n-th event (a random instant of the run);
- * - kill-executor: SIGKILL one executor process once the driver has started executors;
+ * - kill-executor: SIGKILL one executor process (pid from `executor.started`) once the driver has
+ *   started executors and reached its n-th event — or, armed at an executor failpoint, record the
+ *   executor's own crash there (its `failpoint.fired` / `executor.lost`);
+ * - storage-restart / storage-outage: once S3 is open (`services.opened`) and the n-th event has
+ *   passed, SIGKILL the S3 server and restart it, or cut it off through the TCP fault proxy;
  * - failpoint faults strike from inside (the engine SIGKILLs itself); they are recorded from
  *   their `failpoint.fired` event.
  */
 import type { EngineEvent } from '../../engine/events.js';
 import type { Fault, FaultHit } from '../history.js';
 import type { EngineProcess } from '../process/engine-process.js';
+import type { ServiceHandle } from '../services/types.js';
 import { failpointOf } from './failpoint-spec.js';
 
 export interface ProcessNemesis {
@@ -16,24 +21,72 @@ export interface ProcessNemesis {
   readonly hits: FaultHit[];
   /** Stop a pending strike (the process is gone). */
   disarm(): void;
+  /** After the process ended: bring a service the nemesis took down back (restart it, end the outage). */
+  settle(): Promise<void>;
 }
 
-export function processNemesis(fault: Fault | undefined): ProcessNemesis {
+export interface NemesisServices {
+  /** The S3 server of the run (storage faults need it; storage-outage also needs its proxy). */
+  storage?: ServiceHandle;
+}
+
+export function processNemesis(fault: Fault | undefined, services: NemesisServices = {}): ProcessNemesis {
   const hits: FaultHit[] = [];
   const executors = new Map<number, number>(); // executorId -> pid
   const armedInside = failpointOf(fault) !== undefined;
   let timer: NodeJS.Timeout | undefined;
+  let storageOpened = false;
+  let storageDown: Promise<void> | undefined;
+  let outageOn = false;
+  const storage = services.storage;
+
+  function strikeStorage(f: Extract<Fault, { kind: 'storage-restart' | 'storage-outage' }>, n: number): void {
+    if (!storage) return;
+    if (f.kind === 'storage-restart') {
+      hits.push({ kind: 'storage-restart', where: `${storage.name} killed after event #${n}, down ${f.downMs}ms`, at: Date.now() });
+      storageDown = (async () => {
+        await storage.kill();
+        await new Promise((r) => setTimeout(r, f.downMs));
+        await storage.restart();
+      })();
+      storageDown.catch(() => {}); // surfaced by settle()
+      return;
+    }
+    const proxy = storage.proxy;
+    if (!proxy) return;
+    hits.push({ kind: 'storage-outage', where: `${storage.name} ${f.mode}${f.mode === 'latency' ? ` ${f.latencyMs ?? 50}ms` : ''} for ${f.forMs}ms after event #${n}`, at: Date.now() });
+    outageOn = true;
+    if (f.mode === 'blackhole') proxy.blackhole(f.forMs);
+    else if (f.mode === 'reset') proxy.reset(f.forMs);
+    else proxy.setMode({ type: 'latency', ms: f.latencyMs ?? 50 }, f.forMs);
+  }
+
   return {
     hits,
     disarm() {
       if (timer) clearTimeout(timer);
     },
+    async settle() {
+      if (timer) clearTimeout(timer);
+      if (storageDown) await storageDown;
+      // The next incarnation starts against a healthy service: the outage ends with this process.
+      if (outageOn) storage?.proxy?.pass();
+    },
     onEvent(event, n, proc) {
       if (event.type === 'executor.started') executors.set(event.executorId, event.pid);
+      if (event.type === 'executor.lost') executors.delete(event.executorId);
+      if (event.type === 'services.opened') storageOpened = true;
       if (event.type === 'failpoint.fired' && fault && armedInside) {
         hits.push({ kind: fault.kind, where: event.name, at: event.t || Date.now(), failpoint: { name: event.name, occurrence: event.occurrence } });
       }
-      if (!fault || timer) return;
+      if (fault?.kind === 'kill-executor' && fault.executorFailpoint) {
+        // The first executor kills itself at its failpoint; the driver reports the loss.
+        if (event.type === 'executor.lost' && !hits.some((h) => h.kind === 'kill-executor')) {
+          hits.push({ kind: 'kill-executor', where: `executor pid ${event.pid} at ${fault.executorFailpoint}:${fault.executorOccurrence ?? 1}`, at: event.t || Date.now() });
+        }
+        return;
+      }
+      if (!fault || timer || storageDown || outageOn) return;
       if (fault.kind === 'kill-random' && n === fault.afterEvents) {
         timer = setTimeout(() => {
           hits.push({ kind: 'kill-random', where: `event #${n} +${fault.delayMs}ms`, at: Date.now() });
@@ -51,6 +104,9 @@ export function processNemesis(fault: Fault | undefined): ProcessNemesis {
             // the executor is already gone
           }
         }, 0);
+      }
+      if ((fault.kind === 'storage-restart' || fault.kind === 'storage-outage') && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
+        strikeStorage(fault, n);
       }
     },
   };

@@ -29,4 +29,27 @@ describe('trial arbitraries', () => {
     expect(specs.some((s) => s.config.executors > 0)).toBe(true);
     expect(specs.some((s) => s.schedule.faults.some((f) => f.kind === 'kill-executor'))).toBe(true);
   });
+
+  it('give executor kills an executor to kill, at a random event or an executor failpoint', () => {
+    for (const [scenario, kind, points] of [['wordcount', 'streaming', ['task.begin', 'task.done']], ['pagerank', 'batch', ['task.begin', 'shuffle.written']]] as const) {
+      const specs = fc.sample(trialArb({ mode: 'process', scenario, kind, executors: true }), { numRuns: 300, seed: 4 });
+      const kills = specs.filter((s) => s.schedule.faults.some((f) => f.kind === 'kill-executor'));
+      expect(kills.length).toBeGreaterThan(0);
+      for (const s of kills) expect(s.config.executors).toBeGreaterThan(0);
+      expect(new Set(specs.map((s) => s.config.executors))).toEqual(new Set([0, 1, 2]));
+      const armed = kills.flatMap((s) => s.schedule.faults).flatMap((f) => (f.kind === 'kill-executor' && f.executorFailpoint ? [f.executorFailpoint] : []));
+      expect(new Set(armed)).toEqual(new Set(points));
+    }
+  });
+
+  it('offer storage faults only when the services support them', () => {
+    const without = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming', store: 's3' }), { numRuns: 300, seed: 5 }).flatMap(faultKindsOf));
+    expect(without.has('storage-restart') || without.has('storage-outage')).toBe(false);
+    const restartOnly = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming', store: 's3', storageFaults: ['storage-restart'] }), { numRuns: 300, seed: 5 }).flatMap(faultKindsOf));
+    expect(restartOnly.has('storage-restart')).toBe(true);
+    expect(restartOnly.has('storage-outage')).toBe(false);
+    const specs = fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming', store: 's3', storageFaults: ['storage-restart', 'storage-outage'] }), { numRuns: 300, seed: 6 });
+    const modes = new Set(specs.flatMap((s) => s.schedule.faults).flatMap((f) => (f.kind === 'storage-outage' ? [f.mode] : [])));
+    expect(modes).toEqual(new Set(['blackhole', 'reset', 'latency']));
+  });
 });

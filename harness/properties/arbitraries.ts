@@ -20,12 +20,16 @@ export interface TrialArbOptions {
   faultKinds?: FaultKind[];
   /** Fraction of trials that also check the reference is deterministic. */
   determinismFraction?: number;
-  /** Whether the engine can run executors for this scenario kind. */
+  /** Whether the engine can run executors for this trial (batch; streaming over the local log into files/append on fs). */
   executors?: boolean;
+  /** Storage fault kinds the run's services support (process mode, --store s3: an S3 server the nemesis can restart / a proxy). */
+  storageFaults?: StorageFaultKind[];
   sink?: TrialConfig['sink'];
   store?: TrialConfig['store'];
   source?: TrialConfig['source'];
 }
+
+export type StorageFaultKind = 'storage-restart' | 'storage-outage';
 
 /** The failpoints a scenario kind offers to each fault kind. */
 export interface FailpointSets {
@@ -33,6 +37,8 @@ export interface FailpointSets {
   tear: string[];
   recovery: string[];
   ioError: string[];
+  /** Failpoints armed in the first executor process (`--executor-failpoints`). */
+  executor: string[];
 }
 
 export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
@@ -42,9 +48,10 @@ export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
       tear: BATCH_FAILPOINTS.filter((n) => n.endsWith('.write') && !n.startsWith('sink.')),
       recovery: ['task.begin', 'dataset.written', 'manifest.write'],
       ioError: BATCH_FAILPOINTS.filter((n) => n.endsWith('.before-rename')),
+      executor: ['task.begin', 'shuffle.written'],
     };
   }
-  return { kill: killFailpoints(), tear: tearFailpoints(), recovery: recoveryFailpoints(), ioError: ioErrorFailpoints() };
+  return { kill: killFailpoints(), tear: tearFailpoints(), recovery: recoveryFailpoints(), ioError: ioErrorFailpoints(), executor: ['task.begin', 'task.done'] };
 }
 
 export function batchFaultKinds(mode: Mode, executors: boolean): FaultKind[] {
@@ -53,10 +60,11 @@ export function batchFaultKinds(mode: Mode, executors: boolean): FaultKind[] {
   return kinds;
 }
 
-export function faultKindsFor(mode: Mode, executors: boolean): FaultKind[] {
+export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery', 'io-error', 'changed-partitions'];
   if (mode === 'process') kinds.push('lost-writes');
   if (mode === 'process' && executors) kinds.push('kill-executor');
+  if (mode === 'process') kinds.push(...storageFaults);
   return kinds;
 }
 
@@ -74,7 +82,7 @@ export function configArb(o: { executors: boolean; mutant?: string; sink: TrialC
   return fc.record({
     partitions: fc.integer({ min: 1, max: 4 }),
     checkpointInterval: fc.constantFrom(1, 2, 3, 5, 10),
-    executors: o.executors ? fc.constantFrom(0, 2) : fc.constant(0),
+    executors: o.executors ? fc.integer({ min: 0, max: 2 }) : fc.constant(0),
     maxBatchRecords: fc.integer({ min: 10, max: 150 }),
   }).map((c) => ({ ...c, ...(o.mutant ? { mutant: o.mutant } : {}), store: o.store, source: o.source, sink: o.sink }));
 }
@@ -97,6 +105,8 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets): fc.Arbi
     delayMs: mode === 'sim' ? fc.constant(0) : fc.integer({ min: 0, max: 15 }),
   });
   const none = { lostWrites: false };
+  // Mostly early (a short run may be over before a late event), sometimes late in the run.
+  const storageAfterEvents = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 25 }) });
   switch (kind) {
     case 'kill-random':
       return killRandom.map((f) => ({ faults: [f], ...none }));
@@ -130,10 +140,34 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets): fc.Arbi
           fc.constantFrom('both' as const, 'checkpoint' as const, 'output' as const),
         )
         .map(([f, lostWritesIn]) => ({ faults: [f], lostWrites: true, lostWritesIn }));
-    case 'kill-executor':
+    case 'kill-executor': {
+      // From outside at a random moment (the n-th driver event), or from inside at an executor failpoint.
+      const atEvent = fc.record({
+        afterEvents: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }) }),
+        executor: fc.integer({ min: 0, max: 3 }),
+      });
+      const atFailpoint = fc.record({
+        afterEvents: fc.constant(0),
+        executor: fc.constant(0),
+        executorFailpoint: fc.constantFrom(...points.executor),
+        executorOccurrence: fc.integer({ min: 1, max: 3 }),
+      });
+      return fc.oneof(atEvent, atFailpoint).map((e) => ({ faults: [{ kind: 'kill-executor' as const, ...e }], ...none }));
+    }
+    case 'storage-restart':
       return fc
-        .record({ afterEvents: fc.integer({ min: 1, max: 30 }), executor: fc.integer({ min: 0, max: 3 }) })
-        .map((e) => ({ faults: [{ kind: 'kill-executor' as const, ...e }], ...none }));
+        .record({ afterEvents: storageAfterEvents, downMs: fc.integer({ min: 0, max: 1200 }) })
+        .map((e) => ({ faults: [{ kind: 'storage-restart' as const, ...e }], ...none }));
+    case 'storage-outage':
+      return fc
+        .record({
+          afterEvents: storageAfterEvents,
+          mode: fc.constantFrom('blackhole' as const, 'reset' as const, 'latency' as const),
+          // Short outages are ridden out by the engine's retries; long ones fail the attempt (exit 1) and a restart recovers.
+          forMs: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 50, max: 1500 }) }, { weight: 1, arbitrary: fc.integer({ min: 1500, max: 6000 }) }),
+          latencyMs: fc.integer({ min: 5, max: 150 }),
+        })
+        .map(({ latencyMs, ...e }) => ({ faults: [{ kind: 'storage-outage' as const, ...e, ...(e.mode === 'latency' ? { latencyMs } : {}) }], ...none }));
   }
 }
 
@@ -159,7 +193,7 @@ function resolvePartitions(schedule: FaultSchedule, partitions: number): FaultSc
 export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   const executors = o.executors ?? false;
   const batch = o.kind === 'batch';
-  const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors) : faultKindsFor(o.mode, executors));
+  const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors) : faultKindsFor(o.mode, executors, o.storageFaults ?? []));
   const fraction = o.determinismFraction ?? 0.1;
   return fc
     .record({
@@ -174,7 +208,8 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
       kind: o.kind,
       seed,
       input,
-      config,
+      // An executor kill needs an executor to kill.
+      config: executors && config.executors === 0 && schedule.faults.some((f) => f.kind === 'kill-executor') ? { ...config, executors: 1 } : config,
       schedule: resolvePartitions(schedule, config.partitions),
       checkDeterminism: determinism < fraction,
     }));

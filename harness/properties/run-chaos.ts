@@ -4,6 +4,7 @@
  * and path, and write a replay file. The summary counts trials and kills per scenario and per
  * fault kind so a user sees what was exercised.
  */
+import { chaosCommand } from '../cli-invocation.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -20,7 +21,8 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
-import { faultKindsOf, trialArb, type TrialArbOptions } from './arbitraries.js';
+import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
+import type { ServiceHandle } from '../services/types.js';
 
 export interface ChaosScenario {
   name: string;
@@ -56,6 +58,8 @@ export interface ChaosRunOptions {
   trialTimeoutMs?: number;
   engineArgs?: string[];
   env?: Record<string, string>;
+  /** The run's S3 server (process mode, --store s3): enables storage-restart, and storage-outage when it has a proxy. */
+  storage?: ServiceHandle;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
   onFailure?: (f: FailureSummary) => void;
 }
@@ -65,7 +69,7 @@ function sameSpec(a: TrialSpec, b: TrialSpec): boolean {
 }
 
 export function replayCommand(file: string): string {
-  return `npx chaos replay ${JSON.stringify(file).slice(1, -1)}`;
+  return `${chaosCommand()} replay ${JSON.stringify(file).slice(1, -1)}`;
 }
 
 export function writeReplayFile(outDir: string, history: History, spec: TrialSpec, fastCheck: ReplayFile['fastCheck']): string {
@@ -79,12 +83,28 @@ export function writeReplayFile(outDir: string, history: History, spec: TrialSpe
 
 /** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
-  const parts = ['npx chaos run', `--mode ${opts.mode}`, `--scenario ${opts.interleave ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
   if (path) parts.push(`--path ${path}`);
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
   if (opts.sink && opts.sink !== 'files') parts.push(`--sink ${opts.sink}`);
   return parts.join(' ');
+}
+
+/**
+ * Executor processes can run in process mode for batch jobs, and for streaming over the local log
+ * into the files/append sink on the filesystem (engine/streaming/executors).
+ */
+function executorsPossible(opts: ChaosRunOptions, kind: ChaosScenario['kind']): boolean {
+  if (opts.mode !== 'process') return false;
+  if (kind === 'batch') return true;
+  return (opts.source ?? 'log') === 'log' && (opts.store ?? 'fs') === 'fs' && ['files', 'append'].includes(opts.sink ?? 'files');
+}
+
+/** Storage faults the run's services support: a restartable S3 server the checkpoint lives on, and a proxy in front of it. */
+export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage'>): StorageFaultKind[] {
+  if (opts.mode !== 'process' || opts.store !== 's3' || !opts.storage) return [];
+  return opts.storage.proxy ? ['storage-restart', 'storage-outage'] : ['storage-restart'];
 }
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
@@ -109,7 +129,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     ...(opts.trialTimeoutMs ? { timeoutMs: opts.trialTimeoutMs } : {}),
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.storage ? { storage: opts.storage } : {}),
   };
+  const storageFaults = storageFaultKinds(opts);
   const groups = opts.interleave ? [opts.scenarios] : opts.scenarios.map((s) => [s]);
   const entryOf = (name: string) => summary.scenarios.find((e) => e.name === name)!;
   for (let i = 0; i < groups.length; i++) {
@@ -126,7 +148,8 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       mode: opts.mode,
       scenario: scenario.name,
       kind: scenario.kind,
-      executors: scenario.kind === 'batch' && opts.mode === 'process',
+      executors: executorsPossible(opts, scenario.kind),
+      ...(scenario.kind === 'streaming' && storageFaults.length ? { storageFaults } : {}),
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),

@@ -1,7 +1,8 @@
 /**
  * Batch scenarios in chaos trials: the batch engine's runBatchScenario in-process over memory
  * stores (simulation, executors 0), the failure-free reference, and the scenario's own
- * plain-loop oracle (referenceResult) as the model. Process mode runs `engine run` like streaming.
+ * plain-loop oracle (referenceResult) as the model. Process mode runs `engine run` like streaming
+ * (process-driver.ts, arguments from engine-options.ts batchRunArgs).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,10 +18,13 @@ import { CrashAtNthHit, simFailpoints } from '../faults/failpoint-spec.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 export { BATCH_FAILPOINTS } from './batch-failpoints.js';
 
-/** Whether this build's engine process can run batch scenarios (`engine run` for kind batch). */
+/**
+ * Whether this build's engine process can run batch scenarios: `engine run` (engine/run-command.ts)
+ * hands kind 'batch' to runBatchScenario in engine/batch/run.js, so the compiled module must exist.
+ */
 export function batchProcessSupported(): boolean {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.resolve(here, '..', '..', 'engine', 'batch', 'run-command.js'), path.resolve(here, '..', '..', 'dist', 'engine', 'batch', 'run-command.js')]) {
+  for (const candidate of [path.resolve(here, '..', '..', 'engine', 'batch', 'run.js'), path.resolve(here, '..', '..', 'dist', 'engine', 'batch', 'run.js')]) {
     if (fs.existsSync(candidate)) return true;
   }
   return false;

@@ -8,20 +8,40 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
-import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
 import { UserError } from '../../engine/errors.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { readOutputRows } from '../../engine/streaming/run.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine } from '../process/engine-process.js';
 import { processNemesis } from '../faults/process-nemesis.js';
+import { readTrialOutputs, servicesViewFromEngineArgs } from '../services/trial-io.js';
+import type { ServiceHandle } from '../services/types.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { batchRunArgs, engineRunArgs } from './engine-options.js';
 import { canonicalLines, readJsonLinesOutput } from '../../engine/batch/run.js';
 
-export async function processDriver(spec: TrialSpec, opts: { deadline: number; engineArgs?: string[]; env?: Record<string, string> }): Promise<IncarnationDriver> {
+export interface ProcessDriverOptions {
+  deadline: number;
+  engineArgs?: string[];
+  env?: Record<string, string>;
+  /** The run's S3 server, for storage faults. */
+  storage?: ServiceHandle;
+}
+
+/**
+ * S3 retry budget of engines in trials with storage faults, so an outage longer than it fails the
+ * attempt (exit 1) within seconds instead of the engine's default 30 s. The caller's env wins.
+ */
+const STORAGE_FAULT_RETRY_ENV: Record<string, string> = { CHAOS_S3_ATTEMPT_TIMEOUT_MS: '1500', CHAOS_S3_TOTAL_TIMEOUT_MS: '4000', CHAOS_S3_ATTEMPTS: '4' };
+
+const isStorageFault = (f: Fault | undefined) => f?.kind === 'storage-restart' || f?.kind === 'storage-outage';
+
+/** `--executor-failpoints` for an executor kill armed inside the first executor. */
+function executorFailpointFlag(fault: Fault | undefined): string | undefined {
+  return fault?.kind === 'kill-executor' && fault.executorFailpoint ? `${fault.executorFailpoint}:${fault.executorOccurrence ?? 1}:crash` : undefined;
+}
+
+export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions): Promise<IncarnationDriver> {
   const root = makeTempDir('chaos-trial-');
   const dirs = { checkpoint: path.join(root, 'checkpoint'), output: path.join(root, 'output') };
   const lazyFs = spec.schedule.lostWrites;
@@ -31,18 +51,27 @@ export async function processDriver(spec: TrialSpec, opts: { deadline: number; e
     async run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult> {
       const startedAt = Date.now();
       const failpoints = failpointFlag(fault);
-      const nemesis = processNemesis(fault);
+      const nemesis = processNemesis(fault, opts.storage ? { storage: opts.storage } : {});
       const faultsHit = nemesis.hits;
+      const executorFailpoints = executorFailpointFlag(fault);
       const args =
         spec.kind === 'batch'
           ? batchRunArgs(spec, dirs, failpoints)
           : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
+      if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
+      const storageFaults = spec.schedule.faults.some(isStorageFault);
       const proc = spawnEngine(args, {
         onEvent: nemesis.onEvent,
         timeoutMs: Math.max(1000, opts.deadline - Date.now()),
-        env: { ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
+        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
       });
-      const exit = await proc.done;
+      let exit;
+      try {
+        exit = await proc.done;
+      } finally {
+        // A storage server the nemesis took down is back before anything else runs against it.
+        await nemesis.settle();
+      }
       if (exit.events.length === 0 && exit.exitCode !== 0 && exit.exitCode !== 2 && /ERR_MODULE_NOT_FOUND|Cannot find module|SyntaxError/.test(exit.stderr)) {
         // Not a finding about recovery: the engine build cannot even load.
         const why = exit.stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? exit.stderr.trim().split('\n')[0];
@@ -52,7 +81,10 @@ export async function processDriver(spec: TrialSpec, opts: { deadline: number; e
       nemesis.disarm();
       const selfKilled = exit.signal === 'SIGKILL' && faultsHit.length > 0;
       const failedOnIoError = fault?.kind === 'io-error' && faultsHit.length > 0 && exit.exitCode !== 0 && exit.signal === null;
-      const killedByNemesis = ((exit.signal === 'SIGKILL' && (selfKilled || exit.killedByHarness)) || failedOnIoError) && Date.now() <= opts.deadline;
+      // Storage gone for longer than the engine's retries: the attempt must fail cleanly (exit 1, a
+      // message saying so), and then it is restarted like a killed one. Any other exit is judged.
+      const failedOnStorage = isStorageFault(fault) && faultsHit.length > 0 && exit.exitCode === 1 && exit.signal === null;
+      const killedByNemesis = ((exit.signal === 'SIGKILL' && (selfKilled || exit.killedByHarness)) || failedOnIoError || failedOnStorage) && Date.now() <= opts.deadline;
       // An executor kill leaves the driver alive: it recovers in place, so it is a fault hit, not a restart.
       const clean = exit.exitCode === 0;
       return {
@@ -75,7 +107,8 @@ export async function processDriver(spec: TrialSpec, opts: { deadline: number; e
     },
     async readOutputs() {
       if (spec.kind === 'batch') return canonicalLines(await readJsonLinesOutput(dirs.output));
-      return readOutputRows(new FsCheckpointStore(dirs.output, { failpoints: Failpoints.disarmed() }));
+      // Wherever the sink wrote (files on disk, files on S3, a Kafka topic): never a local stand-in.
+      return readTrialOutputs(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink), dirs);
     },
     async hasCheckpoint() {
       if (spec.config.store === 'fs') return fs.existsSync(path.join(dirs.checkpoint, 'metadata'));

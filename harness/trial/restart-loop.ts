@@ -29,6 +29,8 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
     const r = await driver.run(i, fault, partitions);
     const { killed, ...inc } = r;
     incarnations.push(inc);
+    // An executor kill leaves the driver running (it replaces the executor): a kill, not a restart.
+    kills += r.faultsHit.filter((h) => h.kind === 'kill-executor').length;
     if (changed) {
       inc.faultsHit.push({ kind: 'changed-partitions', where: `restart with ${partitions} partitions (was ${spec.config.partitions})`, at: r.startedAt });
       if (r.exit.code !== 0 && r.exit.code !== 2) {

@@ -10,6 +10,7 @@ import { modelFor } from '../oracle/models/index.js';
 import { restartUntilDone } from './restart-loop.js';
 import { simDriver } from './sim-driver.js';
 import { processDriver } from './process-driver.js';
+import type { ServiceHandle } from '../services/types.js';
 
 export interface TrialOptions {
   /** Time bound of the whole trial, after which it is a liveness failure. */
@@ -17,6 +18,8 @@ export interface TrialOptions {
   /** Extra engine arguments and environment for every process (from the services hook). */
   engineArgs?: string[];
   env?: Record<string, string>;
+  /** The run's S3 server (process mode): storage faults kill/restart it or cut it off through its proxy. */
+  storage?: ServiceHandle;
 }
 
 const modelCache = new Map<string, string[]>();
@@ -80,7 +83,7 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
 
   // The bound covers the engine's incarnations, not the reference computed above.
   const deadline = Date.now() + timeoutMs;
-  const driver = mode === 'sim' ? (spec.kind === 'batch' ? await (await import('./batch.js')).batchSimDriver(spec) : await simDriver(spec)) : await processDriver(spec, { deadline, ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  const driver = mode === 'sim' ? (spec.kind === 'batch' ? await (await import('./batch.js')).batchSimDriver(spec) : await simDriver(spec)) : await processDriver(spec, { deadline, ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.storage ? { storage: opts.storage } : {}) });
   try {
     const loop = await restartUntilDone(spec, driver, deadline);
     history.incarnations = loop.incarnations;
