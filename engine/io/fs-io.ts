@@ -26,8 +26,15 @@ function fsyncPath(p: string): void {
 
 export const realFsIo: FsIo = {
   writeFile(file, data) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, data);
+    // Write first, create the directory only when missing: a recursive mkdir on every write costs
+    // syscalls on the hot path (two puts per micro-batch) for a directory that exists after the first.
+    try {
+      fs.writeFileSync(file, data);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      createDirDurably(path.dirname(file));
+      fs.writeFileSync(file, data);
+    }
   },
   fsyncFile: fsyncPath,
   rename(from, to) {
@@ -35,6 +42,19 @@ export const realFsIo: FsIo = {
   },
   fsyncDir: fsyncPath,
 };
+
+/**
+ * mkdir -p, then fsync the parent of every directory it created, so the new directory entries
+ * survive a crash like the files later renamed into them (fsyncDir makes only the leaf's entries durable).
+ */
+function createDirDurably(dir: string): void {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first === undefined) return; // created concurrently by someone else
+  for (let d = dir; ; d = path.dirname(d)) {
+    fsyncPath(path.dirname(d));
+    if (d === first || path.dirname(d) === d) break;
+  }
+}
 
 /** Write-temp, fsync, rename, fsync-dir: the correct atomic and durable replace. */
 export function writeFileAtomic(io: FsIo, file: string, data: Uint8Array, tmpSuffix: string): void {

@@ -97,3 +97,29 @@ describe('OperatorState persistence', () => {
     expect(op.size).toBe(1);
   });
 });
+
+describe('OperatorState change tracking', () => {
+  it('counts each changed key once and puts it in set or del by its final value', async () => {
+    const s = store();
+    const op = new OperatorState('agg', 1, true);
+    for (const k of ['a', 'b', 'c', 'd']) op.set(k, 1);
+    await writeStateVersion(s, op, 1, 'snapshot');
+    expect(op.changedKeys()).toBe(0);
+    op.set('a', 2);
+    op.set('a', 3); // same key twice
+    op.delete('b');
+    op.set('b', 9); // deleted, then set again: a set
+    op.set('c', 5);
+    op.delete('c'); // set, then deleted: a delete
+    op.delete('zz'); // absent: no change
+    op.set('e', 7); // new key
+    expect(op.changedKeys()).toBe(4);
+    await writeStateVersion(s, op, 2, 'delta');
+    const body = JSON.parse(Buffer.from((await s.get(stateKey('agg', 0, 2, 'delta')))!).toString().split('\n')[1]!);
+    expect(Object.fromEntries(body.set)).toEqual({ a: 3, b: 9, e: 7 });
+    expect(body.del).toEqual(['c']);
+    expect(op.changedKeys()).toBe(0);
+    const loaded = await loadPartition(s, 'agg', 0, 2);
+    expect(Object.fromEntries(loaded.map)).toEqual({ a: 3, b: 9, d: 1, e: 7 });
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * Versioned, partitioned state of one stateful operator, modelled on Spark's HDFSBackedStateStore.
  *
- * In memory: one Map per partition (key -> value), plus the keys changed since the last durable
- * version. Version v is the state after batch v-1 (version 0 = empty). On disk, per partition:
+ * In memory: one Map per partition (key -> value and the change epoch it was last written in), plus
+ * the keys deleted since the last durable version. Version v is the state after batch v-1 (version 0 = empty). On disk, per partition:
  *   state/<operator>/<partition>/<v>.delta     { v, base, set: [[k, value]...], del: [k...] }
  *   state/<operator>/<partition>/<v>.snapshot  { v, entries: [[k, value]...] }
  * A delta holds the changes since its base version (the previous durable version, which with a
@@ -47,20 +47,36 @@ export class MissingStateError extends Error {
   }
 }
 
+/**
+ * A value and the change epoch it was last written in. Tracking changes in the entry itself (rather
+ * than a separate dirty-key set) keeps an update at the two hash lookups of get + set, checkpointing
+ * or not: change tracking costs one field store per update, not a third lookup.
+ */
+interface Slot {
+  value: JsonValue;
+  changedAt: number;
+}
+
 export class OperatorState implements KeyedState {
-  readonly parts: Map<string, JsonValue>[];
-  /** Keys changed since `durableVersion`, per partition; null when checkpointing is off. */
-  private dirty: Set<string>[] | null;
-  /** The version the on-disk chain can reproduce, which `dirty` is relative to. */
+  private readonly parts: Map<string, Slot>[];
+  /** Per partition: keys deleted since `durableVersion` (rare; a delta lists them). */
+  private readonly deleted: Set<string>[];
+  /** Per partition: distinct keys changed (set or deleted) since `durableVersion`. */
+  private readonly changed: number[];
+  /** Slots with `changedAt === epoch` changed since `durableVersion`; bumped when a version becomes durable. */
+  private epoch = 1;
+  /** The version the on-disk chain can reproduce, which the change tracking is relative to. */
   durableVersion = 0;
   /** Oldest version the chain of `durableVersion` reads (its snapshot, or 0): retention keeps it. */
   chainStart = 0;
   /** Deltas since the chain's snapshot. */
   deltasSinceSnapshot = 0;
 
-  constructor(readonly operator: string, readonly partitions: number, trackChanges: boolean) {
+  /** `trackChanges` false (checkpointing off): no delta is ever written, so deleted keys are not remembered. */
+  constructor(readonly operator: string, readonly partitions: number, private readonly trackChanges: boolean) {
     this.parts = Array.from({ length: partitions }, () => new Map());
-    this.dirty = trackChanges ? Array.from({ length: partitions }, () => new Set()) : null;
+    this.deleted = Array.from({ length: partitions }, () => new Set());
+    this.changed = new Array(partitions).fill(0);
   }
 
   get size(): number {
@@ -70,18 +86,33 @@ export class OperatorState implements KeyedState {
   }
 
   get(key: string): JsonValue | undefined {
-    return this.parts[partitionOf(key, this.partitions)]!.get(key);
+    return this.parts[partitionOf(key, this.partitions)]!.get(key)?.value;
   }
 
   set(key: string, value: JsonValue): void {
     const p = partitionOf(key, this.partitions);
-    this.parts[p]!.set(key, value);
-    this.dirty?.[p]!.add(key);
+    const slot = this.parts[p]!.get(key);
+    if (slot) {
+      slot.value = value;
+      if (slot.changedAt !== this.epoch) {
+        slot.changedAt = this.epoch;
+        this.changed[p]!++;
+      }
+      return;
+    }
+    this.parts[p]!.set(key, { value, changedAt: this.epoch });
+    // A key deleted and set again since the durable version was already counted as changed.
+    const deleted = this.deleted[p]!;
+    if (deleted.size === 0 || !deleted.delete(key)) this.changed[p]!++;
   }
 
   delete(key: string): void {
     const p = partitionOf(key, this.partitions);
-    if (this.parts[p]!.delete(key)) this.dirty?.[p]!.add(key);
+    const slot = this.parts[p]!.get(key);
+    if (!slot) return;
+    this.parts[p]!.delete(key);
+    if (slot.changedAt !== this.epoch) this.changed[p]!++;
+    if (this.trackChanges) this.deleted[p]!.add(key);
   }
 
   *keys(): IterableIterator<string> {
@@ -89,15 +120,21 @@ export class OperatorState implements KeyedState {
   }
 
   changedKeys(): number {
+    if (!this.trackChanges) return 0;
     let n = 0;
-    for (const d of this.dirty ?? []) n += d.size;
+    for (const c of this.changed) n += c;
     return n;
   }
 
   /** Replace the content with a loaded version. */
   restore(parts: Map<string, JsonValue>[], version: number, chainStart: number, deltasSinceSnapshot: number): void {
-    for (let p = 0; p < this.partitions; p++) this.parts[p] = parts[p]!;
-    for (const d of this.dirty ?? []) d.clear();
+    this.epoch++;
+    for (let p = 0; p < this.partitions; p++) {
+      const slots = new Map<string, Slot>();
+      for (const [k, value] of parts[p]!) slots.set(k, { value, changedAt: 0 });
+      this.parts[p] = slots;
+    }
+    this.clearChanges();
     this.durableVersion = version;
     this.chainStart = chainStart;
     this.deltasSinceSnapshot = deltasSinceSnapshot;
@@ -109,23 +146,21 @@ export class OperatorState implements KeyedState {
     for (let p = 0; p < this.partitions; p++) {
       const map = this.parts[p]!;
       if (format === 'snapshot') {
-        files.push({ key: stateKey(this.operator, p, v, 'snapshot'), value: { v, entries: [...map.entries()] } });
+        const entries: Array<[string, JsonValue]> = [];
+        for (const [k, slot] of map) entries.push([k, slot.value]);
+        files.push({ key: stateKey(this.operator, p, v, 'snapshot'), value: { v, entries } });
       } else {
         const set: Array<[string, JsonValue]> = [];
-        const del: string[] = [];
-        for (const k of this.dirty?.[p] ?? []) {
-          const value = map.get(k);
-          if (value === undefined) del.push(k);
-          else set.push([k, value]);
-        }
-        files.push({ key: stateKey(this.operator, p, v, 'delta'), value: { v, base: this.durableVersion, set, del } });
+        // O(keys) per durable version (every K batches) instead of O(updates) per update.
+        if (this.trackChanges) for (const [k, slot] of map) if (slot.changedAt === this.epoch) set.push([k, slot.value]);
+        files.push({ key: stateKey(this.operator, p, v, 'delta'), value: { v, base: this.durableVersion, set, del: [...this.deleted[p]!] } });
       }
     }
     return files;
   }
 
   markDurable(v: number, format: StateFormat): void {
-    for (const d of this.dirty ?? []) d.clear();
+    this.clearChanges();
     if (format === 'snapshot') {
       this.chainStart = v;
       this.deltasSinceSnapshot = 0;
@@ -133,6 +168,13 @@ export class OperatorState implements KeyedState {
       this.deltasSinceSnapshot++;
     }
     this.durableVersion = v;
+  }
+
+  /** Everything now counts as unchanged: a new epoch, so no slot has to be visited. */
+  private clearChanges(): void {
+    this.epoch++;
+    for (const d of this.deleted) d.clear();
+    this.changed.fill(0);
   }
 }
 
