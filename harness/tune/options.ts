@@ -27,8 +27,8 @@ export const tuneDefaults = {
   intervals: '1,2,5,10,20',
   mtbf: '10m',
   repeat: '3',
-  size: '8000',
-  maxBatchRecords: '100',
+  size: '200000',
+  maxBatchRecords: '5000',
   seed: '1',
   out: 'out/tune',
 } as const;
