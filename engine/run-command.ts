@@ -19,7 +19,7 @@ import { openInputDirSource } from './streaming/wiring.js';
 import { streamingScenarios } from '../scenarios/streaming/index.js';
 import { findStreamingScenario } from '../scenarios/streaming/index.js';
 import { resolveKnobs } from './streaming/options.js';
-import { SERVICE_FLAGS, openEngineServices, parseServiceFlags } from './streaming/service-wiring.js';
+import { SERVICE_FLAGS, openEngineServices, parseServiceFlags, type ServiceSelection } from './streaming/service-wiring.js';
 
 /**
  * Service outages (StorageUnavailableError in checkpoint/s3-objects.ts, FencedWriteError in
@@ -124,7 +124,7 @@ export async function engineRun(values: EngineRunFlagValues, env: NodeJS.Process
   const eventsFile = str(values, 'events');
 
   if (!streamingScenarios.some((s) => s.name === scenarioName)) {
-    return runBatchKind(scenarioName, values, failpointSpec, mutant);
+    return runBatchKind(scenarioName, values, failpointSpec, mutant, env);
   }
 
   const specs = parseFailpoints(failpointSpec);
@@ -203,17 +203,25 @@ export async function engineRun(values: EngineRunFlagValues, env: NodeJS.Process
 }
 
 /** Flags that only mean something to streaming scenarios: ignored (with a warning event) for batch ones. */
-const STREAMING_ONLY_FLAGS = ['max-batch-records', 'snapshot-every', 'retain-batches', 'sink', 'input', 'keys', 'disorder-ms', 'late-fraction', 'growth-batches', 'lazy-fs', 'clean-checkpoint'] as const;
+const STREAMING_ONLY_FLAGS = ['max-batch-records', 'snapshot-every', 'retain-batches', 'input', 'keys', 'disorder-ms', 'late-fraction', 'growth-batches', 'lazy-fs', 'clean-checkpoint'] as const;
 
 /**
  * Batch scenarios run on the batch engine (engine/batch/run.ts, loaded only when needed).
  * --partitions and --checkpoint-interval become the scenario's `partitions` and
  * `checkpointEvery` (or `checkpoint`) parameters when it has them.
  */
-async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, failpointSpec: string, mutant: string | undefined): Promise<number> {
+async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, failpointSpec: string, mutant: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
   const { findScenario } = await import('../scenarios/index.js');
   findScenario(scenarioName); // UserError listing every scenario when unknown
   if (mutant) throw new UserError(`--mutant applies to streaming scenarios; "${scenarioName}" is a batch scenario`);
+  const services = batchServiceSelection(scenarioName, values, env);
+  const executors = intFlag(values, 'executors', 0) ?? 0;
+  if (executors > 0 && (services.store === 's3' || services.sink === 's3')) {
+    // Executors write checkpoint and output parts themselves and open only directory stores.
+    throw new UserError(
+      `batch scenario ${scenarioName}: --executors ${executors} cannot be combined with ${services.store === 's3' ? '--store s3' : '--sink s3'} (executor processes open only directory stores); use --executors 0 with S3, or --store fs --sink files with executors`,
+    );
+  }
   const { runBatchScenario } = await import('./batch/run.js');
   const { findBatchScenario } = await import('../scenarios/batch/index.js');
   const scenario = findBatchScenario(scenarioName);
@@ -225,6 +233,9 @@ async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, f
     if ('checkpointEvery' in scenario.defaults.params) params.checkpointEvery = interval;
     else if ('checkpoint' in scenario.defaults.params) params.checkpoint = interval > 0 ? 1 : 0;
   }
+  const checkpointDir = dirFlag(values, 'checkpoint') ?? '';
+  const outputDir = dirFlag(values, 'output')!;
+  if (checkpointDir === outputDir) throw new UserError('--checkpoint and --output must be different directories');
   const eventsFile = str(values, 'events');
   const eventsFd = eventsFile ? openEventsFile(eventsFile) : 1;
   const events: EventSink = new FdEventSink(eventsFd);
@@ -235,22 +246,44 @@ async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, f
     }
     const failpoints = new Failpoints(parseFailpoints(failpointSpec), sigkillSelf);
     failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', ...hit });
-    await runBatchScenario({
-      scenario: scenarioName,
-      seed: intFlag(values, 'seed', 0)!,
-      size: intFlag(values, 'size', 1)!,
-      params,
-      checkpoint: dirFlag(values, 'checkpoint')!,
-      output: dirFlag(values, 'output')!,
-      executors: intFlag(values, 'executors', 0) ?? 0,
-      executorFailpoints: executorFailpointSpec(values, process.env),
-      failpoints,
-      events,
-    });
+    // The same stores the streaming path opens: fs directories, or S3 under the run prefix
+    // (a stable key derived from --checkpoint / --output, so a re-run finds its named checkpoints).
+    const svc = await openEngineServices(services, { checkpointDir, outputDir, partitions: partitions ?? 4, failpoints, events });
+    try {
+      await runBatchScenario({
+        scenario: scenarioName,
+        seed: intFlag(values, 'seed', 0)!,
+        size: intFlag(values, 'size', 1)!,
+        params,
+        checkpoint: services.store === 'fs' ? checkpointDir : svc.checkpoint,
+        output: services.sink === 's3' ? svc.output : outputDir,
+        executors,
+        executorFailpoints: executorFailpointSpec(values, env),
+        failpoints,
+        events,
+      });
+    } finally {
+      await svc.close();
+    }
     return 0;
+  } catch (err) {
+    if (err instanceof CorruptCheckpointError) throw new UserError(err.message);
+    throw err;
   } finally {
     if (eventsFd !== 1) fs.closeSync(eventsFd);
   }
+}
+
+/** --store fs|s3 and --sink files|s3 for a batch scenario (its output is always files); Kafka is for streaming. */
+function batchServiceSelection(scenarioName: string, values: EngineRunFlagValues, env: NodeJS.ProcessEnv): ServiceSelection {
+  const sink = str(values, 'sink') ?? 'files';
+  if (sink !== 'files' && sink !== 's3') {
+    throw new UserError(`--sink ${sink} applies to streaming scenarios; batch scenario ${scenarioName} writes part files: use --sink files (the --output directory) or --sink s3`);
+  }
+  const services = parseServiceFlags(values, sink, env);
+  if (services.source !== 'log') throw new UserError(`--source ${services.source} applies to streaming scenarios; batch scenario ${scenarioName} generates its own input`);
+  if (services.store === 'fs' && !dirFlag(values, 'checkpoint')) throw new UserError(`missing --checkpoint (${ENGINE_RUN_FLAGS.checkpoint.help})`);
+  return services;
 }
 
 /** Exit code for an error out of engineRun, with the message written to stderr. */

@@ -91,6 +91,11 @@ export interface TrialConfig {
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
   sink: 'files' | 'append' | 's3' | 'kafka';
+  /**
+   * Where the run's S3/Kafka services came from (`chaos run --services`), when the trial used any:
+   * `chaos replay` resolves the same kind of services again. Absent for local-only trials.
+   */
+  services?: 'auto' | 'local' | 'containers' | 'external';
 }
 
 /** Everything that determines a trial: fast-check generates it, a replay file stores it. */
@@ -134,9 +139,16 @@ export interface Incarnation {
   faultsHit: FaultHit[];
   /** Files or renames the lazy filesystem dropped after this incarnation died. */
   lostWrites?: number;
+  /** The same, by whose disk lost them: the checkpoint directory's or the output directory's. */
+  lostWritesBy?: LostWritesCount;
   events: EngineEvent[];
   /** Last lines of stderr (process mode) or the error message (sim), when it did not exit cleanly. */
   stderrTail?: string;
+}
+
+export interface LostWritesCount {
+  checkpoint: number;
+  output: number;
 }
 
 export type CheckerName =

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import { UserError } from '../../engine/errors.js';
-import type { ReplayFile } from '../history.js';
+import type { Fault, Mode, ReplayFile } from '../history.js';
 import { parseChoice } from './options.js';
 
 export function registerReplay(program: Command): void {
@@ -56,10 +56,26 @@ async function replayCommand(file: string, o: { mode?: string; json?: boolean })
     const hits = replay.history?.incarnations.map((i) => i.faultsHit) ?? [];
     trial = { ...trial, config: { ...trial.config, store: 'fs' }, schedule: { ...trial.schedule, faults: asProcessSchedule(trial.schedule.faults, hits) } };
   } else if (mode === 'sim' && replay.mode === 'process') {
-    trial = { ...trial, config: { ...trial.config, store: 'memory' }, schedule: { ...trial.schedule, lostWrites: false } };
+    // The simulation runs over in-memory parts: no S3, no Kafka, no lazy filesystem, no storage server to take down.
+    const isStorage = (f: Fault) => f.kind === 'storage-restart' || f.kind === 'storage-outage';
+    const storage = trial.schedule.faults.filter(isStorage);
+    if (storage.length) process.stderr.write(`chaos replay: --mode sim has no storage server: ${storage.length} storage fault(s) dropped\n`);
+    const { services: _services, ...config } = trial.config;
+    trial = {
+      ...trial,
+      config: { ...config, store: 'memory', source: 'log', sink: trial.config.sink === 'append' ? 'append' : 'files' },
+      schedule: { faults: trial.schedule.faults.filter((f) => !isStorage(f)), lostWrites: false },
+    };
   }
   process.stderr.write(`chaos replay: ${trial.scenario} in ${mode} mode, faults ${JSON.stringify(trial.schedule.faults)}${trial.schedule.lostWrites ? ' with lost writes' : ''}\n`);
-  const h = await runTrial(trial, mode);
+  const { resolveTrialServices, trialNeedsServices, trialServiceOptions, trialServiceRequest } = await import('../trial/trial-services.js');
+  const services = trialNeedsServices(trial, mode) ? await resolveReplayServices(trial, mode, resolveTrialServices, trialServiceRequest) : undefined;
+  let h;
+  try {
+    h = await runTrial(trial, mode, services ? trialServiceOptions(services) : {});
+  } finally {
+    await services?.close();
+  }
   const before = replay.history?.ok === false ? failureMessage(replay.history) : undefined;
   if (o.json) process.stdout.write(JSON.stringify(h) + '\n');
   if (h.ok) {
@@ -69,4 +85,25 @@ async function replayCommand(file: string, o: { mode?: string; json?: boolean })
   const sameCheckers = replay.history ? JSON.stringify(h.verdicts.filter((v) => !v.ok).map((v) => v.checker)) === JSON.stringify(replay.history.verdicts.filter((v) => !v.ok).map((v) => v.checker)) : undefined;
   process.stderr.write(`chaos replay: FAILED again${sameCheckers === false ? ' (with different checkers)' : ''}: ${failureMessage(h)}\n`);
   return 1;
+}
+
+/** The services the trial ran with, again; when they cannot be provided, say which trial needs what (exit 2). */
+async function resolveReplayServices(
+  trial: ReplayFile['trial'],
+  mode: Mode,
+  resolve: typeof import('../trial/trial-services.js').resolveTrialServices,
+  request: typeof import('../trial/trial-services.js').trialServiceRequest,
+) {
+  const req = request(trial, mode);
+  const what = [req.store !== 'fs' ? `--store ${req.store}` : '', req.source !== 'log' ? `--source ${req.source}` : '', !['files', 'append'].includes(req.sink) ? `--sink ${req.sink}` : ''].filter(Boolean).join(' ');
+  try {
+    return await resolve(req);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(
+      `this trial ran with ${what} (services ${trial.config.services ?? 'auto'}) and cannot be replayed without them: ${err.message}. ` +
+        'Provide the same services, or replay it in simulation with --mode sim',
+      err.exitCode,
+    );
+  }
 }

@@ -75,9 +75,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     const { mutants } = await import('../mutants-registry.js');
     if (!(o.mutant in (await mutants()))) throw new UserError(`unknown mutant "${o.mutant}"; run \`chaos mutants --list\` to see them`);
   }
-  const { resolveServicesOrDefault } = await import('../services-hook.js');
+  const { resolveTrialServices, trialServiceOptions } = await import('../trial/trial-services.js');
   // In process mode the nemesis may cut S3 off mid-run: put the fault proxy in front of it.
-  const resolved = await resolveServicesOrDefault({ services, store, source, sink, ...(mode === 'process' && store === 's3' ? { proxy: true } : {}) });
+  const resolved = await resolveTrialServices({ services, store, source, sink, ...(mode === 'process' && store === 's3' ? { proxy: true } : {}) });
   const { runChaos } = await import('../properties/run-chaos.js');
   const { Progress } = await import('../progress.js');
   const { writeRunOutputs } = await import('../run-report.js');
@@ -101,9 +101,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       store: resolved.store,
       source: resolved.source,
       sink: resolved.sink,
-      ...(resolved.engineArgs ? { engineArgs: resolved.engineArgs } : {}),
-      ...(resolved.env ? { env: resolved.env } : {}),
-      ...(resolved.storage ? { storage: resolved.storage } : {}),
+      // What auto picked, so a replay file resolves the same kind of services again.
+      services: (resolved.summary?.picked as typeof services | undefined) ?? services,
+      ...trialServiceOptions(resolved),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });

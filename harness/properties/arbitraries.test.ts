@@ -52,4 +52,24 @@ describe('trial arbitraries', () => {
     const modes = new Set(specs.flatMap((s) => s.schedule.faults).flatMap((f) => (f.kind === 'storage-outage' ? [f.mode] : [])));
     expect(modes).toEqual(new Set(['blackhole', 'reset', 'latency']));
   });
+
+  it('offer lost writes only where a local directory can lose them, and only on that side', () => {
+    const lostIn = (store: 'fs' | 's3', sink: 'files' | 's3') =>
+      new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming', store, sink }), { numRuns: 400, seed: 7 }).filter((s) => s.schedule.lostWrites).map((s) => s.schedule.lostWritesIn));
+    expect(lostIn('fs', 'files')).toEqual(new Set(['both', 'checkpoint', 'output']));
+    expect(lostIn('s3', 'files')).toEqual(new Set(['output']));
+    expect(lostIn('fs', 's3')).toEqual(new Set(['checkpoint']));
+    expect(lostIn('s3', 's3')).toEqual(new Set());
+  });
+
+  it('batch trials with --store s3 keep the S3 store, get storage faults, run without executors and record the services', () => {
+    const specs = fc.sample(
+      trialArb({ mode: 'process', scenario: 'pagerank', kind: 'batch', executors: true, store: 's3', sink: 'append', source: 'kafka', services: 'local', storageFaults: ['storage-restart', 'storage-outage'] }),
+      { numRuns: 300, seed: 8 },
+    );
+    for (const s of specs) expect(s.config).toMatchObject({ store: 's3', sink: 'files', source: 'log', executors: 0, services: 'local' });
+    const kinds = new Set(specs.flatMap(faultKindsOf));
+    expect(kinds.has('storage-restart') && kinds.has('storage-outage')).toBe(true);
+    expect(kinds.has('kill-executor') || kinds.has('lost-writes')).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { Fault, FaultKind, FaultSchedule, InputParams, Mode, TrialConfig, TrialSpec } from '../history.js';
 import { ioErrorFailpoints, isOncePerRun, killFailpoints, recoveryFailpoints, tearFailpoints } from '../faults/failpoint-names.js';
 import { BATCH_FAILPOINTS } from '../trial/batch-failpoints.js';
+import { lostWritesChoices } from '../trial/lost-writes.js';
 
 export interface TrialArbOptions {
   mode: Mode;
@@ -27,6 +28,8 @@ export interface TrialArbOptions {
   sink?: TrialConfig['sink'];
   store?: TrialConfig['store'];
   source?: TrialConfig['source'];
+  /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
+  services?: TrialConfig['services'];
 }
 
 export type StorageFaultKind = 'storage-restart' | 'storage-outage';
@@ -54,15 +57,20 @@ export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
   return { kill: killFailpoints(), tear: tearFailpoints(), recovery: recoveryFailpoints(), ioError: ioErrorFailpoints(), executor: ['task.begin', 'task.done'] };
 }
 
-export function batchFaultKinds(mode: Mode, executors: boolean): FaultKind[] {
+export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery'];
   if (mode === 'process' && executors) kinds.push('kill-executor');
+  if (mode === 'process') kinds.push(...storageFaults);
   return kinds;
 }
 
-export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
+/**
+ * Fault kinds of a streaming trial. Lost writes only where a directory on the local filesystem
+ * can lose them (fs checkpoint and/or files/append output): with `--store s3 --sink s3` there is none.
+ */
+export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = [], where: Pick<TrialConfig, 'store' | 'sink'> = { store: 'fs', sink: 'files' }): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery', 'io-error', 'changed-partitions'];
-  if (mode === 'process') kinds.push('lost-writes');
+  if (mode === 'process' && lostWritesChoices(where).length > 0) kinds.push('lost-writes');
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
   return kinds;
@@ -78,13 +86,13 @@ export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputPa
   });
 }
 
-export function configArb(o: { executors: boolean; mutant?: string; sink: TrialConfig['sink']; store: TrialConfig['store']; source: TrialConfig['source'] }): fc.Arbitrary<TrialConfig> {
+export function configArb(o: { executors: boolean; mutant?: string; sink: TrialConfig['sink']; store: TrialConfig['store']; source: TrialConfig['source']; services?: TrialConfig['services'] }): fc.Arbitrary<TrialConfig> {
   return fc.record({
     partitions: fc.integer({ min: 1, max: 4 }),
     checkpointInterval: fc.constantFrom(1, 2, 3, 5, 10),
     executors: o.executors ? fc.integer({ min: 0, max: 2 }) : fc.constant(0),
     maxBatchRecords: fc.integer({ min: 10, max: 150 }),
-  }).map((c) => ({ ...c, ...(o.mutant ? { mutant: o.mutant } : {}), store: o.store, source: o.source, sink: o.sink }));
+  }).map((c) => ({ ...c, ...(o.mutant ? { mutant: o.mutant } : {}), store: o.store, source: o.source, sink: o.sink, ...(o.services ? { services: o.services } : {}) }));
 }
 
 /** Mostly early occurrences (they are reached in every run), sometimes late ones. */
@@ -97,7 +105,7 @@ const failpointAt = (names: string[]) =>
 /** One "segment" of a schedule: the faults one fault kind contributes, in incarnation order. */
 type Segment = { faults: Fault[]; lostWrites: boolean; lostWritesIn?: FaultSchedule['lostWritesIn'] };
 
-function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets): fc.Arbitrary<Segment> {
+function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWritesIn: NonNullable<FaultSchedule['lostWritesIn']>[]): fc.Arbitrary<Segment> {
   const killRandom: fc.Arbitrary<Fault> = fc.record({
     kind: fc.constant('kill-random' as const),
     // sim: the n-th failpoint reached; process: the n-th event, then a short delay
@@ -137,7 +145,7 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets): fc.Arbi
       return fc
         .tuple(
           fc.oneof(killRandom, failpointAt(points.kill).map((p): Fault => ({ kind: 'kill-failpoint', ...p }))),
-          fc.constantFrom('both' as const, 'checkpoint' as const, 'output' as const),
+          fc.constantFrom(...(lostWritesIn.length ? lostWritesIn : (['both'] as const))),
         )
         .map(([f, lostWritesIn]) => ({ faults: [f], lostWrites: true, lostWritesIn }));
     case 'kill-executor': {
@@ -171,9 +179,14 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets): fc.Arbi
   }
 }
 
-export function scheduleArb(kinds: FaultKind[], mode: Mode, points: FailpointSets = failpointSets('streaming')): fc.Arbitrary<FaultSchedule> {
+export function scheduleArb(
+  kinds: FaultKind[],
+  mode: Mode,
+  points: FailpointSets = failpointSets('streaming'),
+  lostWritesIn: NonNullable<FaultSchedule['lostWritesIn']>[] = ['both', 'checkpoint', 'output'],
+): fc.Arbitrary<FaultSchedule> {
   return fc
-    .array(fc.oneof(...kinds.map((k) => segmentArb(k, mode, points))), { minLength: 1, maxLength: 3 })
+    .array(fc.oneof(...kinds.map((k) => segmentArb(k, mode, points, lostWritesIn))), { minLength: 1, maxLength: 3 })
     .map((segments) => {
       const lost = segments.find((s) => s.lostWrites);
       return { faults: segments.flatMap((s) => s.faults), lostWrites: lost !== undefined, ...(lost?.lostWritesIn ? { lostWritesIn: lost.lostWritesIn } : {}) };
@@ -191,16 +204,22 @@ function resolvePartitions(schedule: FaultSchedule, partitions: number): FaultSc
 }
 
 export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
-  const executors = o.executors ?? false;
   const batch = o.kind === 'batch';
-  const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors) : faultKindsFor(o.mode, executors, o.storageFaults ?? []));
+  const store = o.store ?? (o.mode === 'sim' ? 'memory' : 'fs');
+  // A batch job writes part files (to the output directory, or to S3 with --sink s3) from its own input.
+  const sink = batch ? (o.sink === 's3' ? 's3' : 'files') : (o.sink ?? 'files');
+  const source = batch ? 'log' : (o.source ?? 'log');
+  // Batch executor processes open only directory stores (the engine refuses executors with S3).
+  const executors = (o.executors ?? false) && !(batch && (store === 's3' || sink === 's3'));
+  const where = { store, sink };
+  const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors, o.storageFaults ?? []) : faultKindsFor(o.mode, executors, o.storageFaults ?? [], where));
   const fraction = o.determinismFraction ?? 0.1;
   return fc
     .record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
       input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, o.maxSize ?? 400),
-      config: configArb({ executors, sink: o.sink ?? 'files', store: o.store ?? (o.mode === 'sim' ? 'memory' : 'fs'), source: o.source ?? 'log', ...(o.mutant ? { mutant: o.mutant } : {}) }),
-      schedule: scheduleArb(kinds, o.mode, failpointSets(o.kind)),
+      config: configArb({ executors, sink, store, source, ...(o.mutant ? { mutant: o.mutant } : {}), ...(o.services ? { services: o.services } : {}) }),
+      schedule: scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where)),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
     .map(({ seed, input, config, schedule, determinism }) => ({

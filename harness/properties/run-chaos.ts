@@ -42,6 +42,8 @@ export interface ChaosRunOptions {
   sink?: TrialArbOptions['sink'];
   store?: TrialArbOptions['store'];
   source?: TrialArbOptions['source'];
+  /** `--services` of the run: recorded in each trial's config (when it uses S3 or Kafka) for `chaos replay`. */
+  services?: TrialArbOptions['services'];
   faultKinds?: TrialArbOptions['faultKinds'];
   determinismFraction?: number;
   /** Stop every scenario at its first failure without shrinking (mutant hunting measures time to catch). */
@@ -88,6 +90,9 @@ function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, pat
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
   if (opts.sink && opts.sink !== 'files') parts.push(`--sink ${opts.sink}`);
+  if (opts.store && opts.store !== (opts.mode === 'sim' ? 'memory' : 'fs')) parts.push(`--store ${opts.store}`);
+  if (opts.source && opts.source !== 'log') parts.push(`--source ${opts.source}`);
+  if (opts.services && (opts.store === 's3' || opts.sink === 's3' || opts.sink === 'kafka' || opts.source === 'kafka')) parts.push(`--services ${opts.services}`);
   return parts.join(' ');
 }
 
@@ -99,6 +104,12 @@ function executorsPossible(opts: ChaosRunOptions, kind: ChaosScenario['kind']): 
   if (opts.mode !== 'process') return false;
   if (kind === 'batch') return true;
   return (opts.source ?? 'log') === 'log' && (opts.store ?? 'fs') === 'fs' && ['files', 'append'].includes(opts.sink ?? 'files');
+}
+
+/** Whether a trial of this kind talks to S3 or Kafka in this run (batch: S3 only). */
+function usesServices(opts: ChaosRunOptions, kind: ChaosScenario['kind']): boolean {
+  if (opts.store === 's3' || opts.sink === 's3') return true;
+  return kind === 'streaming' && (opts.source === 'kafka' || opts.sink === 'kafka');
 }
 
 /** Storage faults the run's services support: a restartable S3 server the checkpoint lives on, and a proxy in front of it. */
@@ -149,12 +160,13 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       scenario: scenario.name,
       kind: scenario.kind,
       executors: executorsPossible(opts, scenario.kind),
-      ...(scenario.kind === 'streaming' && storageFaults.length ? { storageFaults } : {}),
+      ...(storageFaults.length ? { storageFaults } : {}),
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),
+      ...(opts.services && usesServices(opts, scenario.kind) ? { services: opts.services } : {}),
       ...(opts.faultKinds ? { faultKinds: opts.faultKinds } : {}),
       ...(opts.determinismFraction !== undefined ? { determinismFraction: opts.determinismFraction } : {}),
     });

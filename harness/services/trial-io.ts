@@ -21,7 +21,8 @@ export interface TrialDirs {
 
 type ServicesView = Pick<Services, 'store' | 'sink' | 'summary' | 'env'>;
 
-async function s3Store(services: ServicesView, dir: string): Promise<S3CheckpointStore> {
+/** The S3 store under a trial directory's key (where `--store s3` / `--sink s3` put it). */
+export async function openTrialS3Store(services: ServicesView, dir: string): Promise<S3CheckpointStore> {
   const s3 = services.summary.s3!;
   return S3CheckpointStore.open(
     {
@@ -38,7 +39,7 @@ async function s3Store(services: ServicesView, dir: string): Promise<S3Checkpoin
 /** Committed output rows of the trial, sorted, wherever its sink wrote them. */
 export async function readTrialOutputs(services: ServicesView, dirs: TrialDirs): Promise<string[]> {
   if (services.sink === 's3') {
-    const store = await s3Store(services, dirs.output);
+    const store = await openTrialS3Store(services, dirs.output);
     try {
       return await readOutputRows(store);
     } finally {
@@ -56,7 +57,7 @@ export async function readTrialOutputs(services: ServicesView, dirs: TrialDirs):
 /** Does the trial have a checkpoint yet (its metadata was published)? */
 export async function trialHasCheckpoint(services: ServicesView, dirs: TrialDirs): Promise<boolean> {
   if (services.store !== 's3') return fs.existsSync(path.join(dirs.checkpoint, 'metadata'));
-  const store = await s3Store(services, dirs.checkpoint);
+  const store = await openTrialS3Store(services, dirs.checkpoint);
   try {
     return (await store.list('metadata')).includes('metadata');
   } finally {

@@ -100,7 +100,7 @@ export async function batchSimDriver(spec: TrialSpec): Promise<IncarnationDriver
       }
       return { index, startedAt, endedAt: Date.now(), exit, fault, faultsHit, events: events.events, killed, ...(stderrTail ? { stderrTail } : {}) };
     },
-    afterKill: () => 0,
+    afterKill: () => ({ checkpoint: 0, output: 0 }),
     readOutputs: async () => canonicalLines(await readJsonLinesOutput(output)),
     hasCheckpoint: async () => started,
     async dispose() {

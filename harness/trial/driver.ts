@@ -2,7 +2,7 @@
  * One engine incarnation at a time: process mode and simulation implement this, and the restart
  * loop (restart-loop.ts) drives either the same way.
  */
-import type { Fault, Incarnation, TrialSpec } from '../history.js';
+import type { Fault, Incarnation, LostWritesCount, TrialSpec } from '../history.js';
 
 export interface IncarnationResult extends Incarnation {
   /** Died of the nemesis: a (real or simulated) SIGKILL, or the failure of an injected I/O error. Restart it. */
@@ -13,8 +13,8 @@ export interface IncarnationDriver {
   readonly mode: 'process' | 'sim';
   /** Run incarnation `index` with `fault` armed (and partitions overridden for a changed-config restart). */
   run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult>;
-  /** After a kill, before the restart: what a crash takes away besides the process (unsynced writes). */
-  afterKill(): number;
+  /** After a kill, before the restart: what a crash takes away besides the process (unsynced writes, by directory). */
+  afterKill(): LostWritesCount;
   /** Committed output rows, sorted. */
   readOutputs(): Promise<string[]>;
   /** Whether the checkpoint holds a query already (metadata written). */

@@ -26,8 +26,29 @@ export function streamingRunOptions(spec: TrialSpec): StreamingRunOptions {
 export function batchRunArgs(spec: TrialSpec, dirs: { checkpoint: string; output: string }, failpoints: string | undefined): string[] {
   const args = ['run', '--scenario', spec.scenario, '--seed', String(spec.seed), '--size', String(spec.input.size), '--checkpoint', dirs.checkpoint, '--output', dirs.output];
   if (spec.config.executors > 0) args.push('--executors', String(spec.config.executors));
+  if (spec.config.sink === 's3') args.push('--sink', 's3');
   if (failpoints) args.push('--failpoints', failpoints);
   return args;
+}
+
+/**
+ * The services' engine arguments a batch job uses: its checkpoint store and S3 endpoint when the
+ * trial puts the checkpoint or the output on S3; Kafka flags are for streaming only.
+ */
+export function batchServiceArgs(spec: TrialSpec, engineArgs: readonly string[]): string[] {
+  if (spec.config.store !== 's3' && spec.config.sink !== 's3') return [];
+  const out: string[] = [];
+  for (let i = 0; i < engineArgs.length; i++) {
+    const flag = engineArgs[i]!;
+    const takesValue = i + 1 < engineArgs.length && !engineArgs[i + 1]!.startsWith('--');
+    if (flag === '--store' || flag.startsWith('--s3-')) out.push(flag, ...(takesValue ? [engineArgs[i + 1]!] : []));
+    if (takesValue) i++;
+  }
+  if (spec.config.store !== 's3') {
+    const at = out.indexOf('--store');
+    if (at >= 0) out.splice(at, 2);
+  }
+  return out;
 }
 
 /** Arguments after `engine` for one incarnation. */

@@ -13,11 +13,12 @@ import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine } from '../process/engine-process.js';
 import { processNemesis } from '../faults/process-nemesis.js';
-import { readTrialOutputs, servicesViewFromEngineArgs } from '../services/trial-io.js';
+import { openTrialS3Store, readTrialOutputs, servicesViewFromEngineArgs } from '../services/trial-io.js';
 import type { ServiceHandle } from '../services/types.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
-import { batchRunArgs, engineRunArgs } from './engine-options.js';
+import { batchRunArgs, batchServiceArgs, engineRunArgs } from './engine-options.js';
+import { lostWritesSides } from './lost-writes.js';
 import { canonicalLines, readJsonLinesOutput } from '../../engine/batch/run.js';
 
 export interface ProcessDriverOptions {
@@ -56,7 +57,7 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       const executorFailpoints = executorFailpointFlag(fault);
       const args =
         spec.kind === 'batch'
-          ? batchRunArgs(spec, dirs, failpoints)
+          ? [...batchRunArgs(spec, dirs, failpoints), ...batchServiceArgs(spec, opts.engineArgs ?? [])]
           : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
       if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
       const storageFaults = spec.schedule.faults.some(isStorageFault);
@@ -101,12 +102,17 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       };
     },
     afterKill() {
-      if (!lazyFs) return 0;
+      if (!lazyFs) return { checkpoint: 0, output: 0 };
+      // Only a directory on this machine's filesystem can lose unsynced writes (not S3, not Kafka).
+      const sides = lostWritesSides(spec.config);
       const where = spec.schedule.lostWritesIn ?? 'both';
-      return (where !== 'output' ? dropUnsyncedWrites(dirs.checkpoint) : 0) + (where !== 'checkpoint' ? dropUnsyncedWrites(dirs.output) : 0);
+      return {
+        checkpoint: where !== 'output' && sides.includes('checkpoint') ? dropUnsyncedWrites(dirs.checkpoint) : 0,
+        output: where !== 'checkpoint' && sides.includes('output') ? dropUnsyncedWrites(dirs.output) : 0,
+      };
     },
     async readOutputs() {
-      if (spec.kind === 'batch') return canonicalLines(await readJsonLinesOutput(dirs.output));
+      if (spec.kind === 'batch') return readBatchOutputs(spec, dirs, opts);
       // Wherever the sink wrote (files on disk, files on S3, a Kafka topic): never a local stand-in.
       return readTrialOutputs(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink), dirs);
     },
@@ -119,4 +125,15 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       removeTempDir(root);
     },
   };
+}
+
+/** A batch job's part files, where it wrote them: the --output directory, or under it on S3 (--sink s3). */
+async function readBatchOutputs(spec: TrialSpec, dirs: { checkpoint: string; output: string }, opts: ProcessDriverOptions): Promise<string[]> {
+  if (spec.config.sink !== 's3') return canonicalLines(await readJsonLinesOutput(dirs.output));
+  const store = await openTrialS3Store(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, 's3'), dirs.output);
+  try {
+    return canonicalLines(await readJsonLinesOutput(store));
+  } finally {
+    await store.close();
+  }
 }

@@ -55,7 +55,10 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
     if (killed) {
       if (r.exit.signal === 'SIGKILL') kills++;
       const lost = driver.afterKill();
-      if (lost > 0) inc.lostWrites = lost;
+      if (lost.checkpoint + lost.output > 0) {
+        inc.lostWrites = lost.checkpoint + lost.output;
+        inc.lostWritesBy = lost;
+      }
       continue;
     }
     if (r.exit.code === 0) return { incarnations, finished: true, kills, verdicts };

@@ -57,7 +57,7 @@ export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
       }
       return { index, startedAt, endedAt: Date.now(), exit, fault, faultsHit, events: events.events, killed, ...(stderrTail ? { stderrTail } : {}) };
     },
-    afterKill: () => 0,
+    afterKill: () => ({ checkpoint: 0, output: 0 }),
     readOutputs: () => readOutputRows(output),
     hasCheckpoint: async () => (await checkpoint.get('metadata')) !== undefined,
     async dispose() {
