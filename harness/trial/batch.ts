@@ -8,14 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
-import { InjectedFault, SimulatedCrash, UserError } from '../../engine/errors.js';
 import { Failpoints } from '../../engine/failpoints.js';
-import { MemoryEventSink, nullEventSink } from '../../engine/events.js';
+import { nullEventSink } from '../../engine/events.js';
 import { canonicalLines, readJsonLinesOutput, runBatchScenario } from '../../engine/batch/run.js';
 import { findBatchScenario } from '../../scenarios/batch/index.js';
-import type { Fault, FaultHit, TrialSpec } from '../history.js';
-import { CrashAtNthHit, simFailpoints } from '../faults/failpoint-spec.js';
+import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
+import { runInProcessIncarnation } from './in-process-incarnation.js';
 export { BATCH_FAILPOINTS } from './batch-failpoints.js';
 
 /**
@@ -65,40 +64,11 @@ export async function batchSimDriver(spec: TrialSpec): Promise<IncarnationDriver
   let started = false;
   return {
     mode: 'sim',
-    async run(index: number, fault: Fault | undefined): Promise<IncarnationResult> {
-      const failpoints = simFailpoints(fault);
-      const events = new MemoryEventSink();
-      const startedAt = Date.now();
-      const faultsHit: FaultHit[] = [];
-      let exit: IncarnationResult['exit'];
-      let killed = false;
-      let stderrTail: string | undefined;
-      try {
+    run(index: number, fault: Fault | undefined): Promise<IncarnationResult> {
+      return runInProcessIncarnation(index, fault, { checkpoint, output }, (failpoints, events) => {
         started = true;
-        await run(spec, checkpoint, output, failpoints, events);
-        exit = { code: 0, signal: null };
-      } catch (err) {
-        if (err instanceof SimulatedCrash) {
-          killed = true;
-          exit = { code: null, signal: 'SIGKILL' };
-          const fired = failpoints instanceof CrashAtNthHit ? failpoints.fired : undefined;
-          faultsHit.push({ kind: fault!.kind === 'kill-executor' ? 'kill-random' : (fault!.kind as FaultHit['kind']), where: err.failpoint, at: Date.now(), ...(fired ? { failpoint: fired } : {}) });
-        } else if (err instanceof InjectedFault && fault?.kind === 'io-error') {
-          killed = true;
-          exit = { code: 1, signal: null };
-          faultsHit.push({ kind: 'io-error', where: err.failpoint, at: Date.now() });
-        } else if (err instanceof UserError) {
-          exit = { code: err.exitCode, signal: null };
-          stderrTail = err.message;
-        } else {
-          exit = { code: 1, signal: null };
-          stderrTail = (err as Error)?.stack ?? String(err);
-        }
-      } finally {
-        checkpoint.failpoints = disarmed;
-        output.failpoints = disarmed;
-      }
-      return { index, startedAt, endedAt: Date.now(), exit, fault, faultsHit, events: events.events, killed, ...(stderrTail ? { stderrTail } : {}) };
+        return run(spec, checkpoint, output, failpoints, events);
+      });
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),
     readOutputs: async () => canonicalLines(await readJsonLinesOutput(output)),
