@@ -216,10 +216,10 @@ async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, f
   if (mutant) throw new UserError(`--mutant applies to streaming scenarios; "${scenarioName}" is a batch scenario`);
   const services = batchServiceSelection(scenarioName, values, env);
   const executors = intFlag(values, 'executors', 0) ?? 0;
-  if (executors > 0 && (services.store === 's3' || services.sink === 's3')) {
-    // Executors write checkpoint and output parts themselves and open only directory stores.
+  if (executors > 0 && services.sink === 's3') {
+    // Executors write output parts themselves and open only output directories (their checkpoint store may be S3: the driver passes its location).
     throw new UserError(
-      `batch scenario ${scenarioName}: --executors ${executors} cannot be combined with ${services.store === 's3' ? '--store s3' : '--sink s3'} (executor processes open only directory stores); use --executors 0 with S3, or --store fs --sink files with executors`,
+      `batch scenario ${scenarioName}: --executors ${executors} cannot be combined with --sink s3 (executor processes write output parts only to a directory); use --sink files with executors, or --executors 0 with --sink s3`,
     );
   }
   const { runBatchScenario } = await import('./batch/run.js');

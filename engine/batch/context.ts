@@ -16,6 +16,7 @@ import type { ShuffleDependency } from './dependency.js';
 import type { CutRef, ResultAction, ScenarioRef } from './protocol.js';
 import { DagScheduler } from './scheduler.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
+import { storeRefOf } from './store-ref.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { Failpoints } from '../failpoints.js';
 import { nullEventSink, type EventSink } from '../events.js';
@@ -23,7 +24,7 @@ import { UserError } from '../errors.js';
 import type { OutputSummary } from './output.js';
 
 export interface BatchContextOptions {
-  /** 0 (default): tasks run in this process. N > 0: N executor processes (needs `scenario` and a directory checkpoint store). */
+  /** 0 (default): tasks run in this process. N > 0: N executor processes (needs `scenario` and a directory or S3 checkpoint store). */
   executors?: number;
   /** Where reliable checkpoints go: a directory or a CheckpointStore. Needed by checkpoint(). */
   checkpoint?: string | CheckpointStore;
@@ -88,9 +89,8 @@ export class BatchContext {
       if (options.scenario === undefined) {
         throw new UserError('executors > 0 needs a scenario: executor processes rebuild the graph from a registered batch scenario (use runBatchScenario), or use executors: 0');
       }
-      if (this.checkpointStore !== undefined && this.checkpointStore.backend !== 'fs') {
-        throw new UserError(`executor processes need a directory checkpoint store they can open themselves; the ${this.checkpointStore.backend} store works only with executors: 0`);
-      }
+      // Executor processes open the same store themselves: a directory or S3 (store-ref.ts); memory stores are refused there.
+      if (this.checkpointStore !== undefined) storeRefOf(this.checkpointStore);
     }
   }
 

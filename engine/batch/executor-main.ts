@@ -10,6 +10,7 @@ import { ExecutorRuntime } from './executor-runtime.js';
 import type { DriverMessage, ExecutorInit, ExecutorMessage } from './protocol.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
+import { openStoreRef } from './store-ref.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../failpoints.js';
 import { FdEventSink } from '../events.js';
 import { sendToDriver, serveDriver } from '../executors/driver-channel.js';
@@ -18,7 +19,8 @@ function init(spec: ExecutorInit): ExecutorRuntime {
   const events = new FdEventSink(1);
   const failpoints = new Failpoints(parseFailpoints(spec.failpoints), sigkillSelf);
   failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', name: hit.name, occurrence: hit.occurrence, action: hit.action });
-  const checkpoint = spec.checkpointLocation === undefined ? undefined : new FsCheckpointStore(spec.checkpointLocation, { failpoints });
+  // The same store as the driver's: a directory, or S3 (opened at first use; the S3 client loads only then).
+  const checkpoint = spec.checkpoint === undefined ? undefined : openStoreRef(spec.checkpoint, failpoints, events);
   const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints }, 'executor');
   const scenario = findBatchScenario(spec.scenario.name);
   scenario.build(ctx, { seed: spec.scenario.seed, size: spec.scenario.size, params: spec.scenario.params });

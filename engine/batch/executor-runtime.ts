@@ -189,11 +189,15 @@ export function bucketize(parent: Dataset<unknown>, partition: number, tc: TaskC
   return buckets;
 }
 
+const SERVICE_OUTAGE_ERRORS = new Set(['StorageUnavailableError', 'FencedWriteError']);
+
 function toFailure(err: unknown): TaskFailure {
   const e = err instanceof Error ? err : new Error(String(err));
   if (e instanceof FetchFailedError) {
     return { name: e.name, message: e.message, fatal: false, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition } };
   }
   const fatal = e instanceof UserError || e instanceof CorruptCheckpointError || e instanceof LocalCheckpointLostError;
-  return { name: e.name, message: e.message, fatal };
+  // Matched by name: importing the S3 modules would load the S3 client in every executor.
+  const serviceOutage = SERVICE_OUTAGE_ERRORS.has(e.name);
+  return { name: e.name, message: e.message, fatal, ...(serviceOutage ? { serviceOutage } : {}) };
 }

@@ -12,6 +12,7 @@ import type { ExecutorBackend, ExecutorHandle } from './backend.js';
 import type { BatchContext } from './context.js';
 import type { BlockRequest, DriverMessage, ExecutorMessage, TaskResult, TaskSpec } from './protocol.js';
 import { UserError } from '../errors.js';
+import { storeRefOf } from './store-ref.js';
 import { ChildExecutor, compiledEntry, ExecutorLostError, ExecutorSlots, type ExecutorStartMessage } from '../executors/child-executor.js';
 
 type Reply = Exclude<ExecutorMessage, ExecutorStartMessage>;
@@ -25,6 +26,7 @@ export class ProcessBackend implements ExecutorBackend {
 
   constructor(ctx: BatchContext) {
     this.slots = ctx.executorCount;
+    const checkpoint = ctx.checkpointStore === undefined ? undefined : storeRefOf(ctx.checkpointStore);
     this.executors = new ExecutorSlots<DriverMessage, Reply>({
       entry: compiledEntry('engine/batch/executor-main.js'),
       role: 'executor',
@@ -34,7 +36,7 @@ export class ProcessBackend implements ExecutorBackend {
         init: {
           executorId,
           scenario: ctx.options.scenario!,
-          checkpointLocation: ctx.checkpointStore?.location,
+          checkpoint: checkpoint,
           failpoints: armFailpoints ? (ctx.options.executorFailpoints ?? '') : '',
           jobKey: ctx.jobKey,
           graphSignature: ctx.graphSignature(),

@@ -4,6 +4,7 @@
  * reduce, which only runs when tasks execute inside the driver.
  */
 import type { ShuffleBlock } from './task-context.js';
+import type { StoreRef } from './store-ref.js';
 
 export type ResultAction =
   | { kind: 'collect' }
@@ -56,6 +57,8 @@ export interface TaskFailure {
   /** Retrying cannot help (corrupt checkpoint, lost local checkpoint, bad user input): fail the job now. */
   fatal: boolean;
   fetchFailed?: { shuffleId: number; mapPartition: number };
+  /** A storage service was unavailable (StorageUnavailableError, FencedWriteError): retried; when it persists the job fails as an outage (exit 1), not as aborted. */
+  serviceOutage?: boolean;
 }
 
 export interface TaskSuccess {
@@ -84,7 +87,8 @@ export interface ScenarioRef {
 export interface ExecutorInit {
   executorId: number;
   scenario: ScenarioRef;
-  checkpointLocation: string | undefined;
+  /** The driver's checkpoint store (a directory or S3, without credentials: those come from the environment). */
+  checkpoint: StoreRef | undefined;
   /** Failpoint spec armed in this executor process (only executor 0 gets one). */
   failpoints: string;
   jobKey: string;

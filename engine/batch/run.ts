@@ -4,7 +4,7 @@
  *   const result = await runBatchScenario({
  *     scenario: 'pagerank', seed: 7, size: 2000,
  *     params: { iterations: 10, checkpointEvery: 3 },   // optional, scenario-specific
- *     checkpoint: 'out/ckpt',                           // directory or CheckpointStore (memory/s3 store: executors 0 only)
+ *     checkpoint: 'out/ckpt',                           // directory or CheckpointStore (fs or s3 with executors; memory: executors 0 only)
  *     output: 'out/result',                             // directory or CheckpointStore
  *     executors: 2,                                     // 0 = tasks in this process (default)
  *     failpoints: 'manifest.write:1:crash',             // spec or Failpoints: this (driver) process
@@ -86,7 +86,7 @@ export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunR
   const checkpoint = typeof opts.checkpoint === 'string' ? new FsCheckpointStore(opts.checkpoint, { failpoints }) : opts.checkpoint;
   const output = typeof opts.output === 'string' ? new FsCheckpointStore(opts.output, { failpoints }) : opts.output;
   if (executors > 0 && output.backend !== 'fs') {
-    // Executor processes write output parts themselves and open only directory stores (the checkpoint store is checked by BatchContext).
+    // Executor processes write output parts themselves, only to directories (the checkpoint store, fs or S3, is checked by BatchContext).
     throw new UserError(`executor processes write output parts to a directory; the ${output.backend} output store works only with executors: 0`);
   }
   const ref = { name: scenario.name, seed: opts.seed, size: opts.size, params };

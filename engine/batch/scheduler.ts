@@ -27,7 +27,7 @@ import type { ExecutorBackend, ExecutorHandle } from './backend.js';
 import { ExecutorLostError } from '../executors/child-executor.js';
 import { LocalBackend } from './local-backend.js';
 import { ProcessBackend } from './process-backend.js';
-import type { BlockRequest, ResultAction, TaskInputs, TaskSpec } from './protocol.js';
+import type { BlockRequest, ResultAction, TaskFailure, TaskInputs, TaskSpec } from './protocol.js';
 import { FetchFailedError, LocalCheckpointLostError } from './task-context.js';
 import { checkpointDir, fingerprint, findNamedCheckpoint, partKey, writeManifest } from './checkpoint-files.js';
 import { LineageWalk, lineageDepth } from './lineage.js';
@@ -252,12 +252,15 @@ export class DagScheduler {
     let fetchFailed: FetchFailedError | undefined;
     let abort: Error | undefined;
 
-    const failTask = (p: number, attempt: number, reason: string): void => {
+    const failTask = (p: number, attempt: number, reason: string, failure?: TaskFailure): void => {
       this.ctx.events.emit({ type: 'task.failed', stageId: stage.id, partition: p, attempt, reason });
       const key = `${stage.id}:${p}`;
       const failures = (job.failures.get(key) ?? 0) + 1;
       job.failures.set(key, failures);
-      if (failures >= this.maxTaskAttempts) {
+      if (failures >= this.maxTaskAttempts && failure?.serviceOutage) {
+        // Storage is still down: fail this attempt as the outage it is (exit 1, a restart resumes from the checkpoint).
+        abort ??= Object.assign(new Error(`${failure.message} (task for partition ${p} of stage ${stage.id} failed ${failures} times)`), { name: failure.name });
+      } else if (failures >= this.maxTaskAttempts) {
         abort ??= new JobAbortedError(
           `job ${job.id} aborted: task for partition ${p} of stage ${stage.id} (${stage.dataset.label}) failed ${failures} times; last error: ${reason}`,
         );
@@ -315,7 +318,7 @@ export class DagScheduler {
           this.ctx.events.emit({ type: 'task.failed', stageId: stage.id, partition: p, attempt, reason: result.failure.message });
           abort ??= new JobAbortedError(`job ${job.id} aborted: ${result.failure.message}`);
         } else {
-          failTask(p, attempt, `${result.failure.name}: ${result.failure.message}`);
+          failTask(p, attempt, `${result.failure.name}: ${result.failure.message}`, result.failure);
         }
       }
     };

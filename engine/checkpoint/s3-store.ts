@@ -72,6 +72,9 @@ export class S3CheckpointStore implements CheckpointStore {
   readonly endpoint: string;
   readonly bucket: string;
   readonly prefix: string;
+  /** Region and retry policy as configured (not secrets): what an executor process needs to open the same store. */
+  readonly region: string | undefined;
+  readonly retry: S3Config['retry'];
   /** True when the server enforces `If-None-Match: *` (MinIO, AWS); false on s3rver. */
   conditionalWrites = false;
   readonly objects: S3Objects;
@@ -86,6 +89,8 @@ export class S3CheckpointStore implements CheckpointStore {
     this.bucket = valid.bucket;
     this.prefix = normalizePrefix(valid.prefix);
     this.location = s3Location(valid);
+    this.region = valid.region;
+    this.retry = valid.retry;
     this.failpoints = opts.failpoints;
     this.createOnly = new Set(opts.createOnlyKinds ?? ['metadata', 'offsets', 'commits']);
   }

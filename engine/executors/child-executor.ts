@@ -85,6 +85,8 @@ export class ChildExecutor<Request, Reply extends { reqId: number }> {
       this.failReady = reject;
     });
     this.ready.catch(() => {});
+    // The rest of the environment is inherited on purpose: S3 credentials (CHAOS_S3_ACCESS_KEY /
+    // CHAOS_S3_SECRET_KEY) reach executors only this way, never in the init message.
     const env = { ...process.env };
     // The driver's failpoints are not the executors': theirs come with the init message.
     delete env.CHAOS_FAILPOINTS;

@@ -209,8 +209,9 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   // A batch job writes part files (to the output directory, or to S3 with --sink s3) from its own input.
   const sink = batch ? (o.sink === 's3' ? 's3' : 'files') : (o.sink ?? 'files');
   const source = batch ? 'log' : (o.source ?? 'log');
-  // Batch executor processes open only directory stores (the engine refuses executors with S3).
-  const executors = (o.executors ?? false) && !(batch && (store === 's3' || sink === 's3'));
+  // Batch executor processes open the driver's checkpoint store (fs or S3) but write output parts
+  // only to a directory: the engine refuses executors with --sink s3.
+  const executors = (o.executors ?? false) && !(batch && sink === 's3');
   const where = { store, sink };
   const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors, o.storageFaults ?? []) : faultKindsFor(o.mode, executors, o.storageFaults ?? [], where));
   const fraction = o.determinismFraction ?? 0.1;
