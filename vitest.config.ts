@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     reporters: ['default', './harness/test-support/count-reporter.ts'],
     pool: 'forks',
+    // Tests must not fill the user's out/.cache with references; the cache's own test opts back in.
+    env: { CHAOS_NO_CACHE: '1' },
     projects: [
       {
         extends: true,
