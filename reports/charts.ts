@@ -30,6 +30,18 @@ export interface SpreadPoint {
   max: number;
 }
 
+/** The frame every interval chart shares: one data set, layers of marks over it. */
+function layeredSpec(title: string, points: readonly object[], layers: unknown[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: points as any[] },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
 function intervalAxis(intervals: readonly number[], extra: readonly number[] = []) {
   const all = [...intervals, ...extra].filter((x) => x > 0);
   const lo = Math.min(...all);
@@ -84,14 +96,7 @@ export function spreadLineSpec(opts: {
       encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'text' } },
     });
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title,
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values: opts.points as any[] },
-    layer: layers,
-  } as TopLevelSpec;
+  return layeredSpec(opts.title, opts.points, layers);
 }
 
 /**
@@ -149,14 +154,7 @@ export function expectedTotalSpec(opts: {
       ],
     });
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title,
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values: opts.points as any[] },
-    layer: layers,
-  } as TopLevelSpec;
+  return layeredSpec(opts.title, opts.points, layers);
 }
 
 /** One bar per process incarnation on a time axis, fault hits and recovery milestones as marks on it. */

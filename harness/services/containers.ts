@@ -12,6 +12,7 @@ import { NO_CONDITIONAL_WRITES_NOTE, probeS3, s3EngineArgs, s3EngineEnv } from '
 import { runPrefix } from './run-prefix.js';
 import { onShutdown } from './cleanup.js';
 import type { ServiceHandle, ServiceRequest, Services } from './types.js';
+import { baseServices } from './types.js';
 
 /** Pinned images: a chaos result must be reproducible. */
 export const MINIO_IMAGE = 'minio/minio:RELEASE.2025-04-22T22-12-26Z';
@@ -32,16 +33,7 @@ export async function containerServices(req: ServiceRequest, reason: string): Pr
     for (const p of proxies) await p.close().catch(() => {});
     await Promise.allSettled(started.map((c) => c.stop()));
   });
-  const services: Services = {
-    store: req.store,
-    source: req.source,
-    sink: req.sink,
-    engineArgs: [],
-    env: {},
-    description: '',
-    summary: { requested: req.services, picked: 'containers', reason, store: req.store, source: req.source, sink: req.sink, notes: [] },
-    close,
-  };
+  const services: Services = { ...baseServices(req, 'containers', reason, ''), close };
   const parts: string[] = [];
   try {
     if (needsS3) {

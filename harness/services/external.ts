@@ -12,6 +12,7 @@ import { NO_CONDITIONAL_WRITES_NOTE, probeS3, s3EngineArgs, s3EngineEnv } from '
 import { runPrefix } from './run-prefix.js';
 import { onShutdown } from './cleanup.js';
 import type { ServiceRequest, Services } from './types.js';
+import { baseServices } from './types.js';
 
 export const EXTERNAL_ENV = {
   s3Endpoint: 'CHAOS_S3_ENDPOINT',
@@ -25,16 +26,7 @@ export const EXTERNAL_ENV = {
 export async function externalServices(req: ServiceRequest, reason: string, env: NodeJS.ProcessEnv = process.env): Promise<Services> {
   const needsS3 = req.store === 's3' || req.sink === 's3';
   const needsKafka = req.source === 'kafka' || req.sink === 'kafka';
-  const services: Services = {
-    store: req.store,
-    source: req.source,
-    sink: req.sink,
-    engineArgs: [],
-    env: {},
-    description: '',
-    summary: { requested: req.services, picked: 'external', reason, store: req.store, source: req.source, sink: req.sink, notes: [] },
-    async close() {},
-  };
+  const services: Services = baseServices(req, 'external', reason, '');
   const parts: string[] = [];
   if (needsS3) {
     const missing = [EXTERNAL_ENV.s3Endpoint, EXTERNAL_ENV.s3AccessKey, EXTERNAL_ENV.s3SecretKey, EXTERNAL_ENV.s3Bucket].filter((v) => !env[v]);

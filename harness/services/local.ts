@@ -11,6 +11,7 @@ import { NO_CONDITIONAL_WRITES_NOTE, probeS3, s3EngineArgs, s3EngineEnv } from '
 import { runPrefix } from './run-prefix.js';
 import { onShutdown } from './cleanup.js';
 import type { ServiceHandle, ServiceRequest, Services } from './types.js';
+import { baseServices } from './types.js';
 
 export const LOCAL_BUCKET = 'chaos';
 
@@ -22,16 +23,7 @@ export async function localServices(req: ServiceRequest, reason: string): Promis
     );
   }
   const needsS3 = req.store === 's3' || req.sink === 's3';
-  const base: Services = {
-    store: req.store,
-    source: req.source,
-    sink: req.sink,
-    engineArgs: [],
-    env: {},
-    description: `local (${req.store} store, local log source, ${req.sink} sink)`,
-    summary: { requested: req.services, picked: 'local', reason, store: req.store, source: req.source, sink: req.sink, notes: [] },
-    async close() {},
-  };
+  const base: Services = baseServices(req, 'local', reason, `local (${req.store} store, local log source, ${req.sink} sink)`);
   if (!needsS3) return base;
 
   const dir = makeTempDir('chaos-s3rver-');

@@ -84,3 +84,17 @@ export interface Services {
   /** Stop everything this call started (also runs on SIGINT/SIGTERM and process exit). Idempotent. */
   close(): Promise<void>;
 }
+
+/** What every provider starts from: the request echoed back, nothing started yet. */
+export function baseServices(req: ServiceRequest, picked: ServicesSummary['picked'], reason: string, description = ''): Services {
+  return {
+    store: req.store,
+    source: req.source,
+    sink: req.sink,
+    engineArgs: [],
+    env: {},
+    description,
+    summary: { requested: req.services, picked, reason, store: req.store, source: req.source, sink: req.sink, notes: [] },
+    async close() {},
+  };
+}
