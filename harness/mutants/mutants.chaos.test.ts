@@ -36,6 +36,7 @@ describe('mutants', () => {
       outDir: out,
       mode: 'sim',
     });
+    expect(results.map((r) => r.name).sort()).toEqual(simMutants.map(([name]) => name).sort());
     expect(results.filter((r) => !r.caught).map((r) => r.name)).toEqual([]);
     for (const r of results) expect(r.minimal!.message, r.name).not.toMatch(/internal error|failure-free reference run failed/);
     const withReplay = results.find((r) => r.name === 'commit-before-sink' && r.minimal?.replayFile);

@@ -23,7 +23,11 @@ function alive(pid: number): string | false {
 
 describe('chaos run interrupted with SIGINT', () => {
   let tmp: string | undefined;
+  let running: { kill(signal?: NodeJS.Signals): boolean } | undefined;
   afterEach(() => {
+    // if an assertion failed before the SIGINT, the harness under test must not outlive the test
+    running?.kill('SIGKILL');
+    running = undefined;
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -37,6 +41,7 @@ describe('chaos run interrupted with SIGINT', () => {
       stdout: 'pipe',
       stderr: 'pipe',
     });
+    running = sub;
     // Wait until an engine process is running (a trial directory exists and holds a checkpoint).
     const enginePids = new Set<number>();
     const deadline = Date.now() + 60_000;

@@ -98,7 +98,14 @@ describe('resolveServices --services local', () => {
   });
 });
 
-describe.skipIf(runtimeHint() !== undefined)('resolveServices without a container runtime (this machine)', () => {
+const hint = runtimeHint();
+const noRuntimeTitle =
+  hint === undefined
+    ? 'resolveServices without a container runtime (this machine)'
+    : `resolveServices without a container runtime (SKIPPED: a container runtime may exist here — ${hint})`;
+// The default reporter does not print skipped tests' names off a TTY: say why in the log too.
+if (hint !== undefined) console.warn(`harness/services/services.test.ts: ${noRuntimeTitle}`);
+describe.skipIf(hint !== undefined)(noRuntimeTitle, () => {
   it('auto picks local and says why, on stderr and in the summary', async () => {
     const s = await resolveServices({ services: 'auto', store: 's3', source: 'log', sink: 'files', log });
     opened.push(s);
