@@ -14,3 +14,16 @@ export function mulberry32(state: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * 32-bit FNV-1a of a string over UTF-16 code units; the key hash of batch shuffles and streaming
+ * state partitions (stable across processes, unlike Map order). Changing it moves every key.
+ */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

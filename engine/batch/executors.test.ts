@@ -15,6 +15,7 @@ import { UserError } from '../errors.js';
 import { MemoryCheckpointStore } from '../checkpoint/memory-store.js';
 import { Failpoints } from '../failpoints.js';
 import { BatchContext } from './context.js';
+import { alive } from '../test-support/os-probes.js';
 
 let dir: string;
 const spawnedPids: number[] = [];
@@ -25,15 +26,6 @@ afterEach(() => {
   for (const pid of spawnedPids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntilDead(pids: number[], ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -4,6 +4,7 @@
  * the key's value — never an object identity or a per-process random seed.
  */
 import { UserError } from '../errors.js';
+import { hashString } from '../random.js';
 
 /** What may be a key of a pair dataset: values a Map compares by value. Encode compound keys as strings. */
 export type Key = string | number | boolean;
@@ -11,14 +12,8 @@ export type Key = string | number | boolean;
 /** FNV-1a over UTF-16 code units for strings; an integer mix for small integers. */
 export function hashKey(key: unknown): number {
   switch (typeof key) {
-    case 'string': {
-      let h = 0x811c9dc5;
-      for (let i = 0; i < key.length; i++) {
-        h ^= key.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-      }
-      return h >>> 0;
-    }
+    case 'string':
+      return hashString(key);
     case 'number': {
       if ((key | 0) === key) {
         let h = Math.imul(key ^ (key >>> 16), 0x45d9f3b);

@@ -15,6 +15,7 @@ import { UserError, SimulatedCrash } from '../errors.js';
 import { Failpoints, parseFailpoints, simulatedCrash } from '../failpoints.js';
 import { startS3rverServer, type RunningS3rver } from '../../harness/services/s3rver-server.js';
 import type { S3Config } from './s3-config.js';
+import { freePort } from '../test-support/os-probes.js';
 
 let s3rver: RunningS3rver;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's3-store-'));
@@ -171,11 +172,3 @@ describe('S3CheckpointStore configuration errors (clear, exit 2, never a hang)',
     await expect(S3CheckpointStore.open(config({ bucket: 'Upper_Case' }), disarmed())).rejects.toBeInstanceOf(UserError);
   });
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}

@@ -56,16 +56,6 @@ function createDirDurably(dir: string): void {
   }
 }
 
-/** Write-temp, fsync, rename, fsync-dir: the correct atomic and durable replace. */
-export function writeFileAtomic(io: FsIo, file: string, data: Uint8Array, tmpSuffix: string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${tmpSuffix}.tmp`);
-  io.writeFile(tmp, data);
-  io.fsyncFile(tmp);
-  io.rename(tmp, file);
-  io.fsyncDir(dir);
-}
-
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }

@@ -12,6 +12,7 @@ import { KafkaSource } from '../sources/kafka-source.js';
 import { KafkaSink } from '../sinks/kafka-sink.js';
 import { UserError } from '../errors.js';
 import { TcpFaultProxy } from '../../harness/faults/proxy/tcp-fault-proxy.js';
+import { freePort } from '../test-support/os-probes.js';
 
 describe('Kafka configuration', () => {
   it('parses broker lists and rejects what is not host:port, naming the fix', () => {
@@ -124,11 +125,3 @@ describe('Kafka deadlines without a broker (clear error, no hang)', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}

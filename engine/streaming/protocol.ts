@@ -8,10 +8,10 @@ import { CorruptCheckpointError } from '../checkpoint/codec.js';
 import { UserError } from '../errors.js';
 import { batchIdsOf, commitKey, fingerprintChange, METADATA_KEY, offsetsKey, recordsIn, type CommitFile, type MetadataFile, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext, type StatelessPartRunner } from './context.js';
-import type { Element, KeyedState, StageContext } from './query.js';
+import { NO_STATE, type Element, type StageContext } from './query.js';
+import { readRangeInto } from './executors/partition-task.js';
 import type { Row } from './sink.js';
 import { listStateVersions, loadPartition, MissingStateError, parseStateKey, writeStateVersion, type LoadedPartition } from './state-store.js';
-import type { JsonValue } from './source.js';
 
 /** What the checkpoint says on start. */
 export interface CheckpointLog {
@@ -206,16 +206,6 @@ async function writeOffsets(ctx: ExecutionContext, plan: OffsetsFile): Promise<v
   await putJson(ctx.checkpoint, offsetsKey(plan.batchId), plan, 'offsets');
 }
 
-const NO_STATE: KeyedState = {
-  get: () => undefined,
-  set() {
-    throw new Error('a stateless stage wrote state');
-  },
-  delete() {},
-  keys: () => [][Symbol.iterator](),
-  size: 0,
-};
-
 /** The batch's input: read in the driver, or after the leading stateless stages on executors. */
 interface BatchInput {
   elements: Element[];
@@ -229,11 +219,8 @@ async function readInDriver(ctx: ExecutionContext, plan: OffsetsFile): Promise<B
   const elements: Element[] = [];
   let maxEventTimeMs = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < plan.end.length; p++) {
-    if (plan.end[p]! <= plan.start[p]!) continue;
-    for (const r of await ctx.source.read(p, plan.start[p]!, plan.end[p]!)) {
-      elements.push({ key: r.key, value: r.value as JsonValue, eventTimeMs: r.eventTimeMs });
-      if (r.eventTimeMs > maxEventTimeMs) maxEventTimeMs = r.eventTimeMs;
-    }
+    const partitionMax = await readRangeInto(ctx.source, p, plan.start[p]!, plan.end[p]!, elements);
+    if (partitionMax > maxEventTimeMs) maxEventTimeMs = partitionMax;
   }
   return { elements, inputRecords: elements.length, maxEventTimeMs, stagesDone: 0 };
 }

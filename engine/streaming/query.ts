@@ -24,6 +24,17 @@ export interface KeyedState {
   readonly size: number;
 }
 
+/** The state a stateless stage sees: nothing to read, and writing is a bug in the stage. */
+export const NO_STATE: KeyedState = {
+  get: () => undefined,
+  set() {
+    throw new Error('a stateless stage wrote state');
+  },
+  delete() {},
+  keys: () => [][Symbol.iterator](),
+  size: 0,
+};
+
 export interface StageContext {
   batchId: number;
   /** Event-time watermark of this batch, as logged in offsets/<batchId>. */

@@ -1,15 +1,7 @@
 /** Deterministic hashing and pseudo-random numbers: the same seed gives the same input on every run and machine. */
-import { mulberry32 } from '../random.js';
+import { hashString, mulberry32 } from '../random.js';
 
-/** 32-bit FNV-1a of a string; used for partitioning keys (stable across processes, unlike Map order). */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export { hashString };
 
 export function partitionOf(key: string, partitions: number): number {
   return hashString(key) % partitions;

@@ -9,7 +9,7 @@
  * The same function runs in executor processes and is plain data in and out (it crosses a process
  * boundary with structured clone).
  */
-import type { Element, Stage, StageContext, StreamingQuery } from '../query.js';
+import { NO_STATE, type Element, type Stage, type StageContext, type StreamingQuery } from '../query.js';
 import type { JsonValue, StreamSource } from '../source.js';
 
 /** What the driver ships for one task: the batch and the partition's offset range. */
@@ -41,25 +41,24 @@ export function statelessPrefix(query: StreamingQuery): Stage[] {
   return firstStateful < 0 ? query.stages : query.stages.slice(0, firstStateful);
 }
 
-const NO_STATE = {
-  get: () => undefined,
-  set() {
-    throw new Error('a stateless stage wrote state');
-  },
-  delete() {},
-  keys: () => [][Symbol.iterator](),
-  size: 0,
-};
+/**
+ * Appends the records at offsets [from, to) of `partition` to `into`, in offset order; returns
+ * their highest event time (-Infinity when the range is empty). The one read path of the driver
+ * and the executors, so both see the same elements.
+ */
+export async function readRangeInto(source: StreamSource, partition: number, from: number, to: number, into: Element[]): Promise<number> {
+  let maxEventTimeMs = Number.NEGATIVE_INFINITY;
+  if (to <= from) return maxEventTimeMs;
+  for (const r of await source.read(partition, from, to)) {
+    into.push({ key: r.key, value: r.value as JsonValue, eventTimeMs: r.eventTimeMs });
+    if (r.eventTimeMs > maxEventTimeMs) maxEventTimeMs = r.eventTimeMs;
+  }
+  return maxEventTimeMs;
+}
 
 export async function runPartitionTask(source: StreamSource, stages: readonly Stage[], task: PartitionTask): Promise<PartitionOutput> {
   let elements: Element[] = [];
-  let maxEventTimeMs = Number.NEGATIVE_INFINITY;
-  if (task.to > task.from) {
-    for (const r of await source.read(task.partition, task.from, task.to)) {
-      elements.push({ key: r.key, value: r.value as JsonValue, eventTimeMs: r.eventTimeMs });
-      if (r.eventTimeMs > maxEventTimeMs) maxEventTimeMs = r.eventTimeMs;
-    }
-  }
+  const maxEventTimeMs = await readRangeInto(source, task.partition, task.from, task.to, elements);
   const inputRecords = elements.length;
   const lateDropped: Record<string, number> = {};
   for (const stage of stages) {
