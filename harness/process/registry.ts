@@ -10,7 +10,13 @@ import * as path from 'node:path';
 
 const children = new Map<number, { group: boolean }>();
 const tempDirs = new Set<string>();
+/** Asynchronous closers (containers, an external S3 prefix, proxies): awaited on Ctrl-C before exiting. */
+type Closer = () => Promise<void>;
+const closers = new Set<Closer>();
+/** How long Ctrl-C waits for closers (stopping a container takes seconds; a hung service must not hang the exit). */
+const CLOSE_DEADLINE_MS = 15_000;
 let installed = false;
+let shuttingDown = false;
 
 /** Send a signal to a child and, when it leads its own group, to everything in that group. */
 export function signalTree(pid: number, signal: NodeJS.Signals, group: boolean): void {
@@ -72,15 +78,44 @@ export function cleanupAll(): void {
   tempDirs.clear();
 }
 
+/** Register `close` to run on shutdown; returns a function that runs it once and unregisters it. */
+export function onShutdown(close: Closer): Closer {
+  installHandlers();
+  let done: Promise<void> | undefined;
+  const once: Closer = () => {
+    closers.delete(once);
+    done ??= close();
+    return done;
+  };
+  closers.add(once);
+  return once;
+}
+
+async function runClosers(): Promise<void> {
+  const all = [...closers].reverse();
+  closers.clear();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_DEADLINE_MS);
+  });
+  await Promise.race([Promise.allSettled(all.map((c) => c())), deadline]);
+  clearTimeout(timer);
+}
+
 function installHandlers(): void {
   if (installed) return;
   installed = true;
   process.on('exit', cleanupAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      // Engines first (they must not keep writing), then the services they used, then exit.
       cleanupAll();
-      process.stderr.write(`chaos: interrupted by ${sig}; killed engine processes and removed temp dirs\n`);
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      void runClosers().finally(() => {
+        process.stderr.write(`chaos: interrupted by ${sig}; killed engine processes, stopped services and removed temp dirs\n`);
+        process.exit(sig === 'SIGINT' ? 130 : 143);
+      });
     });
   }
 }
