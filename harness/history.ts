@@ -176,17 +176,11 @@ export interface Verdict {
   counts?: { lost: number; duplicated: number; unexpected: number; expected: number; actual: number };
 }
 
-export interface History {
+/** A trial's spec (its determinism flag only adds a verdict) and everything that happened in it. */
+export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   version: typeof HISTORY_VERSION;
   trialId: string;
   mode: Mode;
-  scenario: string;
-  kind: 'streaming' | 'batch';
-  seed: number;
-  input: InputParams;
-  params?: Record<string, number>;
-  config: TrialConfig;
-  schedule: FaultSchedule;
   /** What the sink promises; at-least-once outputs are judged by the at-least-once checker. */
   guarantee: 'exactly-once' | 'at-least-once';
   startedAt: number;

@@ -1,20 +1,15 @@
 /** Parsing and validating options shared by `chaos run` and `chaos mutants`: clear exit-2 errors. */
 import { UserError } from '../../engine/errors.js';
+import { durationPartsMs } from '../duration.js';
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 /** `5m`, `30s`, `1h`, `2m30s`, `1500ms`, or a bare number of seconds. */
 export function parseDuration(text: string, flag: string): number {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-  let ms = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(t))) {
-    const n = Number(m[1]);
-    ms += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    matched = re.lastIndex;
-  }
-  if (matched !== t.length || t.length === 0 || ms <= 0) {
+  const ms = durationPartsMs(t, UNIT_MS);
+  if (ms === undefined || ms <= 0) {
     throw new UserError(`${flag} "${text}" is not a duration; use e.g. 30s, 5m, 1h or 2m30s`);
   }
   return Math.round(ms);

@@ -80,7 +80,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const resolved = await resolveTrialServices({ services, store, source, sink, ...(mode === 'process' && store === 's3' ? { proxy: true } : {}) });
   const { runChaos } = await import('../properties/run-chaos.js');
   const { Progress } = await import('../progress.js');
-  const { writeRunOutputs } = await import('../run-report.js');
+  const { writeRunReport } = await import('../../reports/run-report.js');
   const progress = new Progress(`chaos run (${mode}, seed ${seed})`);
   if (!o.json || process.stderr.isTTY) {
     process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
@@ -112,7 +112,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
-  const written = await writeRunOutputs(o.out, summary);
+  const written = await writeRunReport(o.out, summary);
   if (o.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
   }

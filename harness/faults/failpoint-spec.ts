@@ -2,7 +2,7 @@
  * How a Fault becomes the engine's failpoint spec (`name:occurrence:action`) or, in simulation, a
  * Failpoints instance whose crash handler throws SimulatedCrash instead of SIGKILLing the process.
  */
-import { Failpoints, simulatedCrash, type FailpointSpec, type FailpointHit } from '../../engine/failpoints.js';
+import { Failpoints, formatFailpoint, simulatedCrash, type FailpointSpec, type FailpointHit } from '../../engine/failpoints.js';
 import type { Fault, FaultHit } from '../history.js';
 
 /** The failpoint armed by a fault, or undefined for faults that strike from outside (timers, executors). */
@@ -23,7 +23,7 @@ export function failpointOf(fault: Fault | undefined): FailpointSpec | undefined
 
 export function failpointFlag(fault: Fault | undefined): string | undefined {
   const fp = failpointOf(fault);
-  return fp ? `${fp.name}:${fp.occurrence}:${fp.action.type}` : undefined;
+  return fp ? formatFailpoint(fp) : undefined;
 }
 
 const NEVER: FailpointSpec = { name: 'chaos.never-reached', occurrence: 1, action: { type: 'crash' } };

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { EngineEvent } from '../../engine/events.js';
+import { parseEvents, type EngineEvent } from '../../engine/events.js';
 import { signalTree, trackChild, untrackChild } from './registry.js';
 import { distEntry } from '../services/dist-entry.js';
 
@@ -92,14 +92,9 @@ export function spawnEngine(args: readonly string[], opts: SpawnOptions = {}): E
   const lines = readline.createInterface({ input: sub.stdout!, crlfDelay: Infinity });
   const linesClosed = new Promise<void>((resolve) => lines.once('close', resolve));
   lines.on('line', (line) => {
-    if (!line.startsWith('{')) return;
-    let event: EngineEvent;
-    try {
-      event = JSON.parse(line) as EngineEvent;
-    } catch {
-      return; // torn by SIGKILL
-    }
-    if (typeof event.type !== 'string') return;
+    // One line at a time, by the engine's own NDJSON reader: a line torn by SIGKILL or not an event is skipped.
+    const [event] = parseEvents(line);
+    if (!event) return;
     events.push(event);
     opts.onEvent?.(event, events.length, proc);
   });

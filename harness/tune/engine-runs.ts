@@ -5,10 +5,12 @@
  * Each uses fresh temp directories and removes them, whatever happens.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineEvent } from '../../engine/events.js';
 import { UserError } from '../../engine/errors.js';
+import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
+import { Failpoints } from '../../engine/failpoints.js';
+import { readOutputRows } from '../../engine/sinks/read-output.js';
 import { spawnEngine, type EngineExit } from '../process/engine-process.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { RecoveryTrial, SteadyRun } from './result.js';
@@ -85,7 +87,7 @@ export async function steadyRun(cfg: EngineRunConfig, interval: number, repeat: 
     const proc = spawnEngine(engineArgs(cfg, interval, checkpoint, output), { timeoutMs: cfg.timeoutMs, env: CLEAN_ENV });
     const exit = await proc.done;
     if (exit.exitCode !== 0 || exit.killedByHarness) throw failed('the engine run', cfg, interval, exit);
-    return { interval, repeat, ...steadyMetrics(exit.events), wallMs: exit.ms, outputDigest: outputDigest(output) };
+    return { interval, repeat, ...steadyMetrics(exit.events), wallMs: exit.ms, outputDigest: await outputDigest(output) };
   });
 }
 
@@ -142,7 +144,7 @@ export async function recoveryTrial(
     if (!killed) {
       // The run ended before the kill point: nothing to recover, and analyze() leaves it out.
       const none = { recoveryMs: 0, engineRecoveryMs: null, replayedBatches: 0, replayMs: 0 };
-      return { interval, repeat, killAt, killed, ...none, outputMatches: outputDigest(output) === expectedDigest };
+      return { interval, repeat, killAt, killed, ...none, outputMatches: (await outputDigest(output)) === expectedDigest };
     }
 
     const restartedAt = Date.now();
@@ -162,24 +164,13 @@ export async function recoveryTrial(
       engineRecoveryMs: caughtUp?.ms ?? null,
       replayedBatches: replayed.reduce((s, e) => s + e.batches, 0),
       replayMs: replayed.reduce((s, e) => s + e.ms, 0),
-      outputMatches: outputDigest(output) === expectedDigest,
+      outputMatches: (await outputDigest(output)) === expectedDigest,
     };
   });
 }
 
-/** sha256 over the sorted committed output lines ('.'-named bookkeeping skipped). */
-export function outputDigest(dir: string): string {
-  const lines: string[] = [];
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else for (const line of fs.readFileSync(p, 'utf8').split('\n')) if (line) lines.push(line);
-    }
-  };
-  walk(dir);
-  lines.sort();
+/** sha256 over the sorted committed output rows, read as every other check reads them. */
+export async function outputDigest(dir: string): Promise<string> {
+  const lines = await readOutputRows(new FsCheckpointStore(dir, { failpoints: Failpoints.disarmed() }));
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

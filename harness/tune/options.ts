@@ -4,6 +4,7 @@
  */
 import { UserError } from '../../engine/errors.js';
 import { findScenario } from '../../scenarios/index.js';
+import { durationPartsMs } from '../duration.js';
 
 export interface TuneOptions {
   scenario: string;
@@ -38,14 +39,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** "10m", "30s", "1h", "250ms", "1h30m", "1.5h" -> milliseconds. A bare number is refused: its unit would be a guess. */
 export function parseDuration(text: string, flag = '--mtbf'): number {
   const trimmed = text.trim();
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-    total += Number(match[1]) * UNIT_MS[match[2]!]!;
-    consumed = part.lastIndex;
-  }
-  if (trimmed === '' || consumed !== trimmed.length) {
+  const total = durationPartsMs(trimmed, UNIT_MS);
+  if (total === undefined) {
     const hint = /^\d+(\.\d+)?$/.test(trimmed) ? ` (a number needs a unit, e.g. ${trimmed}ms or ${trimmed}s)` : '';
     throw new UserError(`bad ${flag} "${text}"${hint}: expected a duration like 250ms, 30s, 10m, 1h or 1h30m`);
   }
