@@ -4,6 +4,7 @@
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
 import type { EngineEvent } from '../engine/events.js';
+import type { ExplorationSummary } from './exploration/exploration.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -86,6 +87,10 @@ export interface TrialConfig {
   checkpointInterval: number;
   executors: number;
   maxBatchRecords: number;
+  /** M: a full state snapshot every M versions (`--snapshot-every`); absent = the engine default (replay files from before it was drawn). */
+  snapshotEvery?: number;
+  /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
+  retainBatches?: number;
   /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
@@ -270,6 +275,8 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
+  exploration?: ExplorationSummary;
 }
 
 /**

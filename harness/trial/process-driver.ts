@@ -64,7 +64,8 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       const proc = spawnEngine(args, {
         onEvent: nemesis.onEvent,
         timeoutMs: Math.max(1000, opts.deadline - Date.now()),
-        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
+        // CHAOS_COVERAGE: the engine reports its coverage points (engine/coverage.ts) as events.
+        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), CHAOS_COVERAGE: '1', ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
       });
       let exit;
       try {

@@ -4,6 +4,7 @@
  * (the Map is "the disk"). Each incarnation is a fresh runStreamingQuery call on the same stores.
  */
 import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
+import { Coverage } from '../../engine/coverage.js';
 import { Failpoints } from '../../engine/failpoints.js';
 import { runStreamingQuery, readOutputRows } from '../../engine/streaming/run.js';
 import type { Fault, TrialSpec } from '../history.js';
@@ -19,7 +20,7 @@ export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
     mode: 'sim',
     run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult> {
       return runInProcessIncarnation(index, fault, { checkpoint, output }, (failpoints, events) =>
-        runStreamingQuery({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events }),
+        runStreamingQuery({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events, coverage: new Coverage(events) }),
       );
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),
