@@ -22,7 +22,8 @@ export type FaultKind =
   | 'io-error' // a write fails (an injected I/O error at a failpoint); the engine must fail, not carry on
   | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
   | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
-  | 'storage-outage'; // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'kill-random',
@@ -35,6 +36,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'changed-partitions',
   'storage-restart',
   'storage-outage',
+  'corrupt-checkpoint',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -56,7 +58,13 @@ export type Fault =
   /** After the `afterEvents`-th event (once S3 is open), SIGKILL the S3 server; restart it on the same directory `downMs` later. */
   | { kind: 'storage-restart'; afterEvents: number; downMs: number }
   /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
-  | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number };
+  | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number }
+  /**
+   * Before this incarnation starts, damage state files of the checkpoint at rest (bit rot; a disk
+   * that returned garbage): one file of the newest state version, or every state file. Recovery
+   * must detect it by checksum and fall back to an older version, or stop with a clear error.
+   */
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' };
 
 export interface FaultSchedule {
   /**
@@ -165,7 +173,8 @@ export type CheckerName =
   | 'determinism'
   | 'liveness'
   | 'clean-exit'
-  | 'config-change-refused';
+  | 'config-change-refused'
+  | 'corruption-refused';
 
 export interface Verdict {
   checker: CheckerName;

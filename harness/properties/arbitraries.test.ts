@@ -19,7 +19,7 @@ describe('trial arbitraries', () => {
 
   it('spread over every fault kind the mode supports', () => {
     const seen = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
-    expect([...seen].sort()).toEqual(['changed-partitions', 'crash-in-recovery', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
+    expect([...seen].sort()).toEqual(['changed-partitions', 'corrupt-checkpoint', 'crash-in-recovery', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
     const sim = new Set(fc.sample(trialArb({ mode: 'sim', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
     expect(sim.has('lost-writes')).toBe(false);
   });

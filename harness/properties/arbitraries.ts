@@ -77,6 +77,8 @@ export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: r
  */
 export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = [], where: Pick<TrialConfig, 'store' | 'sink'> = { store: 'fs', sink: 'files' }): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery', 'io-error', 'changed-partitions'];
+  // State files at rest: in memory (sim) or in a checkpoint directory on this machine.
+  if (where.store !== 's3') kinds.push('corrupt-checkpoint');
   if (mode === 'process' && lostWritesChoices(where).length > 0) kinds.push('lost-writes');
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
@@ -220,6 +222,11 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
         ],
         ...none,
       }));
+    case 'corrupt-checkpoint':
+      // A crash somewhere in the run (so committed state exists), then the restart finds damaged state files.
+      return fc
+        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const))
+        .map(([p, scope]) => ({ faults: [{ kind: 'kill-failpoint', ...p }, { kind: 'corrupt-checkpoint', scope }], ...none }));
     case 'lost-writes':
       return fc
         .tuple(

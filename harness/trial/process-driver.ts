@@ -5,6 +5,7 @@
  * With lost writes on, the engine runs over a lazy filesystem and after each kill its unsynced
  * writes are dropped before the restart, as a power cut would.
  */
+import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
@@ -116,6 +117,10 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       if (spec.kind === 'batch') return readBatchOutputs(spec, dirs, opts);
       // Wherever the sink wrote (files on disk, files on S3, a Kafka topic): never a local stand-in.
       return readTrialOutputs(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink), dirs);
+    },
+    async corruptCheckpoint(scope) {
+      // At rest only where this machine holds the files (the fs store); the fault is not drawn otherwise.
+      return spec.kind === 'streaming' && spec.config.store === 'fs' ? corruptCheckpointDir(dirs.checkpoint, scope) : [];
     },
     async hasCheckpoint() {
       if (spec.config.store === 'fs') return fs.existsSync(path.join(dirs.checkpoint, 'metadata'));
