@@ -8,10 +8,12 @@
  */
 export class FencedWriteError extends Error {
   readonly key: string;
-  constructor(key: string, location: string) {
+  /** `message` replaces the checkpoint-file wording for other fenced writes (a Kafka producer epoch). */
+  constructor(key: string, location: string, message?: string) {
     super(
-      `fenced: another writer already published checkpoint file ${key} at ${location} with different content; ` +
-        'this writer is stale (a zombie of an earlier attempt, or a second engine on the same checkpoint) and stops. Run one query per checkpoint location at a time.',
+      message ??
+        `fenced: another writer already published checkpoint file ${key} at ${location} with different content; ` +
+          'this writer is stale (a zombie of an earlier attempt, or a second engine on the same checkpoint) and stops. Run one query per checkpoint location at a time.',
     );
     this.name = 'FencedWriteError';
     this.key = key;

@@ -111,6 +111,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),
+      ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });

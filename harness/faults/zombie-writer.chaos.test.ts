@@ -15,6 +15,8 @@ import { makeTempDir, removeTempDir } from '../process/registry.js';
 import { readOutputRows } from '../../engine/sinks/read-output.js';
 import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
 import { Failpoints } from '../../engine/failpoints.js';
+import { runTrial } from '../trial/run-trial.js';
+import type { TrialSpec } from '../history.js';
 
 const root = makeTempDir('chaos-zombie-');
 afterAll(() => removeTempDir(root));
@@ -57,5 +59,31 @@ describe('a zombie engine on an fs checkpoint (two engines, different --max-batc
     expect(zombie.exitCode, zombie.stderr).toBe(1);
     expect(zombie.stderr).toMatch(/fenced: another writer already published checkpoint file (offsets|commits)\/\d+ at .* this writer is stale/);
     expect(await rows(dir)).toEqual(expected);
+  });
+});
+
+describe('the zombie fault kind (process mode, fs checkpoint)', () => {
+  const trial = (pause: boolean): TrialSpec => ({
+    scenario: 'running-totals',
+    kind: 'streaming',
+    seed: 11,
+    input: { size: 500 },
+    config: { partitions: 2, checkpointInterval: 1, executors: 0, maxBatchRecords: 25, store: 'fs', source: 'log', sink: 'files' },
+    schedule: { faults: [{ kind: 'zombie', afterEvents: 6, pause, resumeAfterEvents: 12 }], lostWrites: false },
+    checkDeterminism: false,
+  });
+
+  it.each([true, false])('pause=%s: the successor finishes, the zombie is fenced or finishes cleanly, the output equals the reference', async (pause) => {
+    const h = await runTrial(trial(pause), 'process');
+    const zombie = h.incarnations[0]!;
+    expect(zombie.faultsHit).toEqual([expect.objectContaining({ kind: 'zombie', where: expect.stringMatching(pause ? /^paused \(SIGSTOP\) after event #6; successor pid \d+ started on the same checkpoint, resumed \(SIGCONT\)/ : /^left running after event #6; successor pid \d+/) })]);
+    // The successor finishes — at once, or (when the zombie ran on and won a write-once file first)
+    // after being refused with "fenced" and restarted.
+    expect(h.incarnations.at(-1)!.exit.code).toBe(0);
+    for (const inc of h.incarnations.slice(1, -1)) expect(inc.stderrTail).toMatch(/fenced/);
+    if (pause) expect(zombie.stderrTail).toMatch(/fenced: another writer already published checkpoint file/);
+    const verdict = h.verdicts.find((v) => v.checker === 'zombie-fenced');
+    expect(verdict, JSON.stringify(h.verdicts)).toMatchObject({ ok: true });
+    expect(h.verdicts.filter((v) => !v.ok), JSON.stringify(h.verdicts)).toEqual([]);
   });
 });
