@@ -303,6 +303,17 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /**
+   * Process mode: per trial, which store, source and sink each incarnation actually opened (its
+   * `services.opened` event) and every difference from what the trial asked for. Any difference
+   * fails the run with exit 2: the harness must never report a test of a service it did not use.
+   */
+  servicesOpened?: Array<{
+    trialId: string;
+    asked: { store: string; source: string; sink: string };
+    incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
+    mismatches: string[];
+  }>;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

@@ -21,6 +21,7 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
+import { checkServicesOpened } from '../oracle/services-opened.js';
 import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
@@ -229,6 +230,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
         if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
         exploration.add(h);
+        if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
