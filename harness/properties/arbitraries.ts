@@ -68,7 +68,8 @@ export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
 export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery'];
   if (mode === 'process' && executors) kinds.push('kill-executor');
-  if (mode === 'process') kinds.push(...storageFaults);
+  // Batch jobs have no Kafka and no write-once streaming logs to fence a zombie with: S3 faults only.
+  if (mode === 'process') kinds.push(...storageFaults.filter((k) => k === 'storage-restart' || k === 'storage-outage'));
   return kinds;
 }
 
