@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tuneFixture } from '../../reports/test-support/fixtures.js';
-import { analyzeTune, REFERENCE_WORK_MS, type AnalyzeInput } from './analyze.js';
+import { analyzeTune, pairedOff, REFERENCE_WORK_MS, type AnalyzeInput } from './analyze.js';
 import { steadyMetrics } from './engine-runs.js';
 import { killBatchOf, killFraction } from './run-tune.js';
 import type { EngineEvent } from '../../engine/events.js';
@@ -119,6 +119,19 @@ describe('analyzeTune', () => {
     expect(res.notes.join('\n')).toMatch(/never reached their kill point/);
     expect(res.notes.join('\n')).toMatch(/FINDING: after the kill at offsets\.written:\d+:crash .* differs/);
     expect(res.verdict).toMatch(/1 correctness finding/);
+  });
+});
+
+describe('pairedOff', () => {
+  it('compares a run with the off run of its repeat and length, else the shortest off run of the repeat', () => {
+    const r = tuneFixture([1, 50], 2, [100]);
+    const off = r.runs.filter((x) => x.interval === 0);
+    const long = r.runs.find((x) => x.interval === 50 && x.repeat === 1)!;
+    expect(pairedOff(long, off)).toMatchObject({ repeat: 1, size: long.size, interval: 0 });
+    const orphan = { ...long, size: 123 };
+    expect(pairedOff(orphan, off)).toMatchObject({ repeat: 1, size: 100 * 100 });
+    // paired by length, the state growth of longer runs does not count as checkpoint overhead
+    expect(r.intervals.find((i) => i.interval === 50)!.timeMultiplier).toBeLessThan(1.12);
   });
 });
 

@@ -188,20 +188,37 @@ function batchSizesOf(input: AnalyzeInput): number[] {
   return sizes;
 }
 
+/**
+ * The "off" run a run is compared with: same repeat and same input size (a longer run carries more
+ * state, and state size changes batch time whatever the interval); failing that, the same repeat's
+ * shortest off run.
+ */
+export function pairedOff(run: SteadyRun, offRuns: readonly SteadyRun[]): SteadyRun | undefined {
+  const sameRepeat = offRuns.filter((o) => o.repeat === run.repeat);
+  return sameRepeat.find((o) => o.size === run.size) ?? sameRepeat.reduce<SteadyRun | undefined>((a, o) => (!a || o.size < a.size ? o : a), undefined);
+}
+
+/** Off runs at the base length of a batch size (the shortest): the baseline row and the time scale between sizes. */
+function baseOffRuns(runs: readonly SteadyRun[]): SteadyRun[] {
+  const off = runs.filter((r) => r.interval === 0);
+  const shortest = Math.min(...off.map((r) => r.size));
+  return off.filter((r) => r.size === shortest);
+}
+
 function sizeData(b: number, base: number, input: AnalyzeInput): SizeData {
   const runs = input.runs.filter((r) => r.batchRecords === b);
-  const off = runs.filter((r) => r.interval === 0);
-  const offByRepeat = new Map(off.map((r) => [r.repeat, r]));
+  const allOff = runs.filter((r) => r.interval === 0);
+  const off = baseOffRuns(runs);
   const batchMsOff = median(off.map((r) => r.batchMs));
   if (batchMsOff === null) throw new Error(`tune: no measurement with checkpointing off at ${b} records per batch`);
   const ratios = runs.flatMap((r) => {
-    const o = offByRepeat.get(r.repeat);
-    return r.interval > 0 && o && o.batchMs > 0 ? [{ interval: r.interval, repeat: r.repeat, multiplier: r.batchMs / o.batchMs }] : [];
+    const o = r.interval > 0 ? pairedOff(r, allOff) : undefined;
+    return o && o.batchMs > 0 ? [{ interval: r.interval, repeat: r.repeat, multiplier: r.batchMs / o.batchMs }] : [];
   });
   const recoveries = input.recoveries
     .filter((t) => t.batchRecords === b && t.killed)
     .map((t) => ({ interval: t.interval, repeat: t.repeat, restartMs: Math.max(0, t.recoveryMs - t.replayMs), replayedBatches: t.replayedBatches, replayMs: t.replayMs }));
-  const baseOff = new Map(input.runs.filter((r) => r.batchRecords === base && r.interval === 0).map((r) => [r.repeat, r]));
+  const baseOff = new Map(baseOffRuns(input.runs.filter((r) => r.batchRecords === base)).map((r) => [r.repeat, r]));
   const scales = off.flatMap((r) => {
     const o = baseOff.get(r.repeat);
     return o && o.batchMs > 0 ? [{ repeat: r.repeat, scale: (r.batchMs / b) / (o.batchMs / base) }] : [];
@@ -223,7 +240,7 @@ function sizeResult(d: SizeData, index: number, point: CostModel[], replicates: 
   const W = REFERENCE_WORK_MS;
   const M = input.mtbfMs;
   const runs = input.runs.filter((r) => r.batchRecords === d.batchRecords);
-  const baseline = baselineOf(runs.filter((r) => r.interval === 0));
+  const baseline = baselineOf(baseOffRuns(runs));
 
   const prediction = predictionOf(d, M);
   if (d.checkpointWriteMs === null || d.checkpointWriteMs <= 0) {
@@ -324,13 +341,13 @@ function intervalResult(
   ci: { lo: number; hi: number } | null,
 ): IntervalResult {
   const runs = sizeRuns.filter((r) => r.interval === k);
-  const offByRepeat = new Map(sizeRuns.filter((r) => r.interval === 0).map((r) => [r.repeat, r]));
+  const allOff = sizeRuns.filter((r) => r.interval === 0);
   const throughput = spreadOf(runs.map((r) => r.throughput));
   const batchMs = spreadOf(runs.map((r) => r.batchMs));
   if (!throughput || !batchMs) throw new Error(`tune: no measurement at interval ${k}`);
-  // Paired with the "off" run of the same repeat: pairs taken close together in time cancel slow drifts of the machine.
+  // Paired with the "off" run of the same repeat and length: pairs taken close together in time cancel slow drifts of the machine.
   const pairs = runs.flatMap((r) => {
-    const off = offByRepeat.get(r.repeat);
+    const off = pairedOff(r, allOff);
     return off ? [{ on: r, off }] : [];
   });
   const overheadPct = spreadOf(pairs.map((p) => 100 * (1 - p.on.throughput / p.off.throughput)));
@@ -355,7 +372,7 @@ function intervalResult(
   const measured =
     perFailure === null
       ? null
-      : expectedTotalMs({ workMs: REFERENCE_WORK_MS, batchMsOff: baseline.batchMs, batchMs: batchMs.median, perFailureMs: perFailure, mtbfMs: input.mtbfMs });
+      : expectedTotalMs({ workMs: REFERENCE_WORK_MS, batchMsOff: 1, batchMs: timeMultiplier?.median ?? batchMs.median / baseline.batchMs, perFailureMs: perFailure, mtbfMs: input.mtbfMs });
 
   return {
     interval: k,

@@ -6,7 +6,8 @@
  *   bracket    add intervals on the 1-2-5 grid until the measured range encloses the predictions
  *              (bracket.ts), as far as the budget allows; say why where it does not.
  *   rounds     each round measures every point once: per batch size a failure-free run with
- *              checkpointing off (the baseline its runs are paired with), then at each interval a
+ *              checkpointing off for each run length (the baseline its runs are paired with: a longer
+ *              run carries more state, which slows batches at any interval), then at each interval a
  *              failure-free run and a kill-and-recover trial. After --repeat rounds, a round follows
  *              another until the fitted best interval is separated from (or equivalent to) the
  *              runner-up, or the next round would overrun --budget.
@@ -60,13 +61,16 @@ interface Estimates {
 export async function runTune(options: TuneOptions, progress: TuneProgress, command: string): Promise<TuneResult> {
   const started = Date.now();
   const deadline = started + options.budgetMs;
-  const cfgFor = (batchRecords: number, interval: number): EngineRunConfig => ({
+  const cfgAt = (batchRecords: number, size: number): EngineRunConfig => ({
     scenario: options.scenario,
     seed: options.seed,
-    size: recordsPerRun(options.size, batchRecords, interval),
+    size,
     maxBatchRecords: batchRecords,
     timeoutMs: 300_000,
   });
+  const cfgFor = (batchRecords: number, interval: number) => cfgAt(batchRecords, recordsPerRun(options.size, batchRecords, interval));
+  /** Input sizes a round needs at batch size b: each gets its own "off" run, so every run is compared with one as long. */
+  const sizesAt = (b: number, ks: readonly number[]) => [...new Set([0, ...ks].map((k) => recordsPerRun(options.size, b, k)))].sort((x, y) => x - y);
   const runs: SteadyRun[] = [];
   const recoveries: RecoveryTrial[] = [];
   const grid = new Map<number, number[]>(options.batchRecords.map((b) => [b, [...options.intervals]]));
@@ -138,7 +142,12 @@ export async function runTune(options: TuneOptions, progress: TuneProgress, comm
 
   function roundCost(g: Map<number, number[]>): number {
     let ms = 0;
-    for (const [b, ks] of g) ms += pointCostMs(b, 0) + ks.reduce((s, k) => s + pointCostMs(b, k), 0);
+    for (const [b, ks] of g) {
+      // an off run per distinct length, then each interval's run and trial
+      const e = est.get(b)!;
+      ms += sizesAt(b, ks).reduce((s, size) => s + e.startMs + (size / b) * e.batchMs * 1.1, 0);
+      ms += ks.reduce((s, k) => s + pointCostMs(b, k), 0);
+    }
     return ms;
   }
 
@@ -217,16 +226,18 @@ export async function runTune(options: TuneOptions, progress: TuneProgress, comm
       const turn = round % ks.length;
       const order = [...ks.slice(turn), ...ks.slice(0, turn)];
       const label = sizes.length > 1 ? `${b} rec/batch, ` : '';
-      const steps: ListrTask[] = [
-        {
-          title: `${label}off: failure-free run`,
+      const lengths = sizesAt(b, ks);
+      const steps: ListrTask[] = lengths.map((size, i) => {
+        const what = i === 0 ? 'off' : `off at ${size} records`;
+        return {
+          title: `${label}${what}: failure-free run`,
           task: step(async (task) => {
-            const run = await steadyRun(cfgFor(b, 0), 0, round);
+            const run = await steadyRun(cfgAt(b, size), 0, round);
             runs.push(run);
-            task.title = `${label}off: ${run.batches} batches, ${formatRate(run.throughput)}, ${formatMs(run.batchMs)}/batch`;
+            task.title = `${label}${what}: ${run.batches} batches, ${formatRate(run.throughput)}, ${formatMs(run.batchMs)}/batch`;
           }),
-        },
-      ];
+        };
+      });
       for (const k of order) {
         let steady: SteadyRun | undefined;
         steps.push({

@@ -5,7 +5,8 @@ import type { History, RunSummary } from '../../harness/history.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 /**
- * Runs shaped like a real engine, at each batch size B: 1 + 0.04·B ms per batch off; checkpointing
+ * Runs shaped like a real engine, at each batch size B: 1 + 0.04·B ms per batch off (5 % more per
+ * e-fold of run length: state grows), with an off run per run length; checkpointing
  * adds 0.5 ms of write-ahead log every batch and 2 ms of state checkpoint every K batches; recovery
  * costs 150 ms plus the replayed batches. Each repeat drifts the machine by ±2 %, and each run has
  * its own ±1 % of noise, so the fit has a spread to resample.
@@ -17,11 +18,14 @@ export function tuneFixture(intervals = [1, 2, 5, 10, 20, 50, 100, 200, 500], re
   for (let r = 0; r < repeat; r++) {
     const jitter = 1 + ((r % 3) - 1) * 0.02;
     for (const b of batchSizes) {
-      const offMs = (1 + 0.04 * b) * jitter;
-      runs.push(steady(0, r, b, b * 100, 100, offMs, 0, []));
+      // a longer run carries more state: its batches are slower at any interval, "off" included
+      const offMsAt = (batches: number) => (1 + 0.04 * b) * jitter * (1 + 0.05 * Math.log(batches / 100));
+      const lengths = [...new Set([100, ...intervals.map((k) => Math.max(100, 2 * k + 2))])];
+      for (const batches of lengths) runs.push(steady(0, r, b, b * batches, batches, offMsAt(batches), 0, []));
       for (const k of intervals) {
         const batches = Math.max(100, 2 * k + 2);
         const size = b * batches;
+        const offMs = offMsAt(batches);
         const noise = 1 + 0.01 * Math.sin(k * 7 + r * 3 + b);
         const cost = 2 * jitter;
         const checkpoints = Math.floor(batches / k);
