@@ -14,17 +14,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const tuneTemps = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('chaos-tune-'));
 
 describe('chaos tune', () => {
   it('measures two intervals and off at two batch sizes, kills and recovers, fits, and prints one JSON document', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-e2e-'));
     dirs.push(out);
-    const before = tuneTemps();
+    // the tune's own temp root: other tune runs on this machine cannot blur what it left behind
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-e2e-tmp-'));
+    dirs.push(tmp);
     const res = await execa(
       process.execPath,
       [cli, 'tune', '--scenario', 'wordcount', '--intervals', '4,1', '--repeat', '2', '--budget', '1s', '--size', '600', '--max-batch-records', '50,100', '--mtbf', '1m', '--seed', '3', '--out', out, '--json'],
-      { reject: false, env: { NO_COLOR: '1' }, timeout: 240_000 },
+      { reject: false, env: { NO_COLOR: '1', TMPDIR: tmp }, timeout: 240_000 },
     );
     expect(res.stderr).not.toMatch(/internal error/);
     expect(res.exitCode, res.stderr).toBe(0);
@@ -60,9 +61,11 @@ describe('chaos tune', () => {
     expect(doc.batchSizes.map((b: { batchRecords: number }) => b.batchRecords)).toEqual([50, 100]);
     expect(doc.batchAdvice.text).toMatch(/records per batch/);
 
-    // reports on disk; report.json also has the raw runs: 2 rounds × 2 sizes × (off + 2 intervals)
+    // reports on disk; report.json also has the raw runs, per round: at 50/batch one length (600 records) → off + 2;
+    // at 100/batch off runs of 800 records (8 batches at least) and 1000 (interval 4 needs 10 batches) + 2
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
-    expect(report.runs).toHaveLength(12);
+    expect(report.runs).toHaveLength(2 * (3 + 4));
+    expect(report.runs.filter((r: { interval: number; size: number }) => r.interval === 0).map((r: { size: number }) => r.size).sort()).toEqual([1000, 1000, 600, 600, 800, 800]);
     expect(report.recoveries).toHaveLength(8);
     expect(report.recoveries.every((t: { killed: boolean; outputMatches: boolean }) => t.killed && t.outputMatches)).toBe(true);
     const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
@@ -75,6 +78,6 @@ describe('chaos tune', () => {
     expect(res.stderr).toMatch(/✔ pilot at 50 records per batch/);
     expect(res.stderr).toMatch(/✔ 50 rec\/batch, off: \d+ batches/);
     expect(res.stderr).toMatch(/✔ 100 rec\/batch, every 4: killed at offsets\.written:\d+:crash/);
-    expect(tuneTemps()).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 });
