@@ -45,6 +45,13 @@ export interface BatchContextOptions {
   executorFailpoints?: string;
   /** Partitions of parallelize()/range() when not given. Default 4. */
   defaultParallelism?: number;
+  /**
+   * Spark's `spark.checkpoint.checkpointAllMarkedAncestors`. false (default, as in Spark): a job
+   * checkpoints only the last marked dataset on each path of its lineage (the first one met walking
+   * from the job's dataset toward the sources); marked ancestors behind it stay uncut and are not
+   * written. true: every marked dataset in the lineage is checkpointed, ancestors first.
+   */
+  checkpointAllMarkedAncestors?: boolean;
 }
 
 export function newRunId(): string {
