@@ -3,7 +3,7 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -86,7 +86,7 @@ export interface TrialConfig {
   checkpointInterval: number;
   executors: number;
   maxBatchRecords: number;
-  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  /** A known-bad engine variant (mutants/); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';

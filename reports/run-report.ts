@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailureSummary, RunSummary, Verdict } from '../harness/history.js';
 import { faultKindBarsSpec, renderSvg, scenarioBarsSpec, timelineSpec } from './charts.js';
-import { formatMs } from './format.js';
+import { formatMs } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, type Html } from './html.js';
 import { junitXml, replayCommandOf } from './junit.js';
 import { mdCode, mdCodeBlock, mdTable } from './markdown.js';

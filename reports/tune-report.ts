@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IntervalResult, TuneResult } from '../harness/tune/result.js';
 import { expectedTotalSpec, renderSvg, spreadLineSpec, type SpreadPoint } from './charts.js';
-import { formatBytes, formatMs, formatNumber, formatPct, formatRate, formatSpread } from './format.js';
+import { formatBytes, formatMs, formatNumber, formatPct, formatRate, formatSpread } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, raw, type Html } from './html.js';
 import { mdCode, mdTable } from './markdown.js';
 

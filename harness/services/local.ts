@@ -3,7 +3,7 @@
  * s3rver in its own process (so the nemesis can SIGKILL and restart it on the same directory);
  * input from the local log. Kafka cannot run here: asking for it is a usage error with the fix.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { makeTempDir, removeTempDir, trackChild, untrackChild } from '../process/registry.js';
 import { TcpFaultProxy } from '../faults/proxy/tcp-fault-proxy.js';
 import { S3rverProcess } from './s3rver-process.js';

@@ -11,7 +11,7 @@ import { analyzeTune } from './analyze.js';
 import { recoveryTrial, steadyRun, type EngineRunConfig } from './engine-runs.js';
 import type { TuneOptions } from './options.js';
 import type { RecoveryTrial, SteadyRun, TuneResult } from './result.js';
-import { formatMs, formatRate } from '../../reports/format.js';
+import { formatMs, formatRate } from '../format.js';
 
 export interface TuneProgress {
   /** Show progress on stderr (listr2; a plain line per step when stderr is not a terminal). */

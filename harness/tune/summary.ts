@@ -1,6 +1,6 @@
 /** The plain-text summary `chaos tune` prints on stdout without --json. */
 import type { TuneResult } from './result.js';
-import { formatBytes, formatMs, formatPct, formatRate } from '../../reports/format.js';
+import { formatBytes, formatMs, formatPct, formatRate } from '../format.js';
 
 export function humanSummary(r: TuneResult, html: string): string {
   const rows = r.intervals.map((i) =>

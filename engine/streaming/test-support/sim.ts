@@ -4,6 +4,7 @@ import { InjectedFault, SimulatedCrash } from '../../errors.js';
 import { Failpoints, parseFailpoints, simulatedCrash, type FailpointHit } from '../../failpoints.js';
 import { MemoryEventSink, type EngineEvent } from '../../events.js';
 import { readOutputRows, runStreamingQuery, type StreamingRunOptions } from '../run.js';
+import type { StreamingProtocol } from '../protocol.js';
 
 export interface SimOutcome {
   rows: string[];
@@ -31,6 +32,7 @@ export async function runWithFaults(
   faults: Array<string | undefined>,
   stores = memoryStores(),
   maxIncarnations = 30,
+  protocol?: StreamingProtocol,
 ): Promise<SimOutcome> {
   const fired: FailpointHit[] = [];
   const events: EngineEvent[][] = [];
@@ -42,7 +44,7 @@ export async function runWithFaults(
     const sink = new MemoryEventSink();
     events.push(sink.events);
     try {
-      await runStreamingQuery(opts, { ...stores, failpoints, events: sink });
+      await runStreamingQuery(opts, { ...stores, failpoints, events: sink, ...(protocol ? { protocol } : {}) });
       const rows = await readOutputRows(stores.output);
       return { rows, incarnations: i + 1, fired, events, ...stores };
     } catch (err) {
@@ -56,6 +58,6 @@ export async function runWithFaults(
   throw new Error(`no incarnation finished within ${maxIncarnations}`);
 }
 
-export async function referenceRows(opts: StreamingRunOptions): Promise<string[]> {
-  return (await runWithFaults({ ...opts, checkpointInterval: 0 }, [])).rows;
+export async function referenceRows(opts: StreamingRunOptions, protocol?: StreamingProtocol): Promise<string[]> {
+  return (await runWithFaults({ ...opts, checkpointInterval: 0 }, [], memoryStores(), 30, protocol)).rows;
 }
