@@ -4,10 +4,9 @@
  * the same order) from the same input, and must not run actions — the driver runs the job's action
  * on the returned dataset. Executors rebuild the graph from the module path the runner gives them.
  */
-import { UserError } from '../errors.js';
 import type { BatchContext } from '../batch/context.js';
 import type { Dataset } from '../batch/dataset.js';
-import { JOB_NAME, type JobInfo } from './streaming-job.js';
+import { checkJobInfo, type JobInfo } from './streaming-job.js';
 
 /** Job-specific knobs, all numbers (e.g. partitions, iterations, checkpointEvery). */
 export type BatchParams = Record<string, number>;
@@ -47,12 +46,7 @@ export interface BatchJobDefinition<Row = unknown> {
 
 /** Declares a batch job; an invalid definition is a UserError naming the field. */
 export function defineBatchJob<Row>(def: BatchJobDefinition<Row>): BatchJob<Row> {
-  const bad = (what: string) => new UserError(`invalid batch job${typeof def?.name === 'string' ? ` "${def.name}"` : ''}: ${what}`);
-  if (def === null || typeof def !== 'object') throw bad('defineBatchJob needs an object');
-  if (typeof def.name !== 'string' || !JOB_NAME.test(def.name)) throw bad('name must be 1-64 letters, digits, ".", "_" or "-"');
-  if (typeof def.description !== 'string' || !def.description.trim()) throw bad('description must be a non-empty string');
-  if (typeof def.build !== 'function') throw bad('build(ctx, input) must be a function');
-  if (typeof def.referenceResult !== 'function') throw bad('referenceResult(seed, size, params) must be a function');
+  const bad = checkJobInfo(def, 'batch', 'defineBatchJob', { build: 'build(ctx, input)', referenceResult: 'referenceResult(seed, size, params)' });
   const size = def.defaults?.size;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw bad('defaults.size must be a whole number >= 1');
   const params = { ...(def.defaults.params ?? {}) };

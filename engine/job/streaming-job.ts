@@ -55,16 +55,25 @@ export const DEFAULT_KNOBS: InputKnobs = { keys: 100, disorderMs: 0, lateFractio
 export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
+ * The checks every job definition gets: an object with a usable name and a one-line description.
+ * Returns the error factory the caller uses for its own fields (messages name the job and the field).
+ */
+export function checkJobInfo(def: unknown, kind: JobInfo['kind'], definer: string, functions: Record<string, string>): (what: string) => UserError {
+  const d = def as Record<string, unknown> | null;
+  const bad = (what: string) => new UserError(`invalid ${kind} job${typeof d?.name === 'string' ? ` "${d.name}"` : ''}: ${what}`);
+  if (d === null || typeof d !== 'object') throw bad(`${definer} needs an object`);
+  if (typeof d.name !== 'string' || !JOB_NAME.test(d.name)) throw bad('name must be 1-64 letters, digits, ".", "_" or "-"');
+  if (typeof d.description !== 'string' || !d.description.trim()) throw bad('description must be a non-empty string');
+  for (const [name, signature] of Object.entries(functions)) if (typeof d[name] !== 'function') throw bad(`${signature} must be a function`);
+  return bad;
+}
+
+/**
  * Declares a streaming job. Checks the definition's shape now (an invalid definition is a
  * UserError naming the field), so a bad module fails when it is loaded, not in the middle of a run.
  */
 export function defineStreamingJob(def: StreamingJobDefinition): StreamingJob {
-  const bad = (what: string) => new UserError(`invalid streaming job${typeof def?.name === 'string' ? ` "${def.name}"` : ''}: ${what}`);
-  if (def === null || typeof def !== 'object') throw bad('defineStreamingJob needs an object');
-  if (typeof def.name !== 'string' || !JOB_NAME.test(def.name)) throw bad('name must be 1-64 letters, digits, ".", "_" or "-"');
-  if (typeof def.description !== 'string' || !def.description.trim()) throw bad('description must be a non-empty string');
-  if (typeof def.generate !== 'function') throw bad('generate(seed, size, knobs) must be a function');
-  if (typeof def.buildQuery !== 'function') throw bad('buildQuery(seed, knobs) must be a function');
+  const bad = checkJobInfo(def, 'streaming', 'defineStreamingJob', { generate: 'generate(seed, size, knobs)', buildQuery: 'buildQuery(seed, knobs)' });
   const defaults = { ...DEFAULT_KNOBS, ...(def.defaults ?? {}) };
   for (const [k, v] of Object.entries(defaults)) {
     if (!(k in DEFAULT_KNOBS)) throw bad(`defaults.${k} is not an input knob (knobs: ${Object.keys(DEFAULT_KNOBS).join(', ')})`);
