@@ -24,5 +24,5 @@ export { runStreamingQuery, type StreamingRunOptions, type StreamingRuntime, typ
 export { correctProtocol, type StreamingProtocol } from './streaming/protocol.js';
 export { runBatchJob, type BatchRunOptions, type BatchRunResult } from './batch/run.js';
 export { derivedKafkaTopics, keyOfPath, parseServiceFlags, SERVICE_FLAGS, type ServiceSelection } from './streaming/service-wiring.js';
-export { parseBrokers, validateTopic } from './kafka/kafka-config.js';
+export { parseBrokers, validateTopic, validateKafkaConfig, kafkaCall, closeClient, KafkaUnavailableError, type KafkaConfig } from './kafka/kafka-config.js';
 export type { StreamingJob, BatchJob, JobInfo, InputKnobs } from './job/index.js';

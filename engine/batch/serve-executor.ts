@@ -7,7 +7,7 @@
  */
 import type { BatchJob } from '../job/batch-job.js';
 import { BatchContext } from './context.js';
-import { ExecutorRuntime } from './executor-runtime.js';
+import { ExecutorRuntime } from './task-runner.js';
 import type { DriverMessage, ExecutorInit, ExecutorMessage } from './protocol.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
