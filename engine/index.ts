@@ -10,6 +10,7 @@
 export { UserError, InjectedFault, SimulatedCrash } from './errors.js';
 export { FdEventSink, MemoryEventSink, nullEventSink, parseEvents, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
 export { Failpoints, parseFailpoints, formatFailpoint, sigkillSelf, simulatedCrash, type FailpointSpec, type FailpointHit, type FailAction, type CrashHandler } from './failpoints.js';
+export { Coverage, coverageArmed, COVERAGE_POINTS, COVERAGE_POINT_NAMES, type CoveragePoint } from './coverage.js';
 export { STREAMING_FAILPOINTS, STREAMING_FAILPOINT_NAMES, type FailpointInfo } from './streaming/failpoint-names.js';
 export type { CheckpointStore, PutOptions, FileKind } from './checkpoint/store.js';
 export { FsCheckpointStore } from './checkpoint/fs-store.js';
@@ -22,6 +23,8 @@ export { withDeadline, DeadlineError, sleep } from './io/deadline.js';
 export { describeError, type RetryPolicy } from './io/retry.js';
 export { runStreamingQuery, type StreamingRunOptions, type StreamingRuntime, type StreamingInputKnobs } from './streaming/run.js';
 export { correctProtocol, type StreamingProtocol } from './streaming/protocol.js';
+export { STREAMING_DEFAULTS } from './streaming/options.js';
+export { parseStateKey } from './streaming/state-store.js';
 export { runBatchJob, type BatchRunOptions, type BatchRunResult } from './batch/run.js';
 export { derivedKafkaTopics, keyOfPath, parseServiceFlags, SERVICE_FLAGS, type ServiceSelection } from './streaming/service-wiring.js';
 export { parseBrokers, validateTopic, validateKafkaConfig, kafkaCall, closeClient, KafkaUnavailableError, type KafkaConfig } from './kafka/kafka-config.js';

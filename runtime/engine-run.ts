@@ -24,6 +24,7 @@ export interface EngineRun {
   checkpointInterval?: number;
   executors?: number;
   executorFailpoints?: string;
+  coverage?: boolean;
   failpoints?: string;
   maxBatchRecords?: number;
   partitions?: number;
@@ -74,6 +75,7 @@ export const ENGINE_RUN_FIELDS: { readonly [K in Exclude<keyof EngineRun, 'job'>
     kind: 'string',
     help: 'arm failpoints in the first executor process only (replacements run clean), same syntax as --failpoints; streaming: task.begin, task.done; batch: task.begin, shuffle.written (also env CHAOS_EXECUTOR_FAILPOINTS)',
   },
+  coverage: { flag: 'coverage', kind: 'bool', help: 'report coverage points of the recovery and retention paths as coverage.hit events (also env CHAOS_COVERAGE=1)' },
   failpoints: { flag: 'failpoints', kind: 'string', help: 'arm failpoints: name[:occurrence]:crash|throw|delay:<ms>|tear, comma separated (also env CHAOS_FAILPOINTS)' },
   maxBatchRecords: { flag: 'max-batch-records', kind: 'int', min: 1, help: 'records per micro-batch over all partitions (default 100)' },
   partitions: { flag: 'partitions', kind: 'int', min: 1, help: 'source and state partitions (default 4; fixed for a checkpoint). Batch jobs: their partitions parameter' },

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError, InjectedFault } from '../engine/errors.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../engine/failpoints.js';
+import { Coverage, coverageArmed } from '../engine/coverage.js';
 import { FdEventSink, type EventSink } from '../engine/events.js';
 import { FsCheckpointStore } from '../engine/checkpoint/fs-store.js';
 import { CorruptCheckpointError } from '../engine/checkpoint/codec.js';
@@ -128,11 +129,13 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
       source = await openInputDirSource(inputStore, { input: generated, output, failpoints });
     }
     source ??= svc.source;
+    const coverage = coverageArmed(run.coverage === true, env) ? new Coverage(events) : Coverage.disarmed();
     await runStreamingQuery(opts, {
       checkpoint,
       output,
       failpoints,
       events,
+      coverage,
       protocol: parts.protocol,
       ...((opts.executors ?? 0) > 0 ? { executorLaunch: { entry: executorEntry('streaming'), job: portableJobRef(run.job) } } : {}),
       ...(source ? { source } : {}),

@@ -151,6 +151,6 @@ describe('batch scenarios on S3 (s3rver)', () => {
     expect(withExecutors.stderr).not.toMatch(/\n\s+at /);
     const kafka = await engine(['--output', path.join(dir, 'out5'), '--sink', 'kafka']);
     expect(kafka.exitCode).toBe(2);
-    expect(kafka.stderr).toMatch(/--sink kafka applies to streaming scenarios/);
+    expect(kafka.stderr).toMatch(/--sink kafka applies to streaming jobs/);
   });
 });

@@ -23,6 +23,8 @@ const CONFIG_FIELDS: Record<string, { streaming: keyof EngineRun | string; batch
   checkpointInterval: { streaming: 'checkpointInterval', batch: 'checkpointInterval' },
   executors: { streaming: 'executors', batch: 'executors' },
   maxBatchRecords: { streaming: 'maxBatchRecords', batch: 'not an engine value: batch jobs have no micro-batches' },
+  snapshotEvery: { streaming: 'snapshotEvery', batch: 'not an engine value: batch jobs keep no state versions' },
+  retainBatches: { streaming: 'retainBatches', batch: 'not an engine value: batch jobs keep no batches' },
   mutant: { streaming: 'mutant', batch: 'not drawn: mutants are streaming engine variants' },
   store: { streaming: 'store', batch: 'store' },
   source: { streaming: 'source', batch: 'not an engine value: batch jobs generate their input' },

@@ -16,6 +16,8 @@ export function streamingRunOptions(spec: TrialSpec): JobStreamingRunOptions {
     partitions: c.partitions,
     checkpointInterval: c.checkpointInterval,
     maxBatchRecords: c.maxBatchRecords,
+    ...(c.snapshotEvery !== undefined ? { snapshotEvery: c.snapshotEvery } : {}),
+    ...(c.retainBatches !== undefined ? { retainBatches: c.retainBatches } : {}),
     input: {
       ...(spec.input.keys !== undefined ? { keys: spec.input.keys } : {}),
       ...(spec.input.disorderMs !== undefined ? { disorderMs: spec.input.disorderMs } : {}),
@@ -65,6 +67,8 @@ export function trialEngineRun(spec: TrialSpec, dirs: { checkpoint: string; outp
   }
   Object.assign(run, services, {
     maxBatchRecords: c.maxBatchRecords,
+    ...(c.snapshotEvery !== undefined ? { snapshotEvery: c.snapshotEvery } : {}),
+    ...(c.retainBatches !== undefined ? { retainBatches: c.retainBatches } : {}),
     source: c.source,
     sink: c.sink,
     store: c.store,

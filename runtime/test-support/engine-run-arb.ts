@@ -16,6 +16,7 @@ export const engineRunArb: fc.Arbitrary<EngineRun> = fc.record(
     checkpointInterval: int(0),
     executors: int(0),
     executorFailpoints: text,
+    coverage: fc.boolean(),
     failpoints: text,
     maxBatchRecords: int(1),
     partitions: int(1),
@@ -47,6 +48,7 @@ export const engineRunArb: fc.Arbitrary<EngineRun> = fc.record(
   const out = { ...r } as EngineRun;
   if (out.cleanCheckpoint === false) delete out.cleanCheckpoint;
   if (out.lazyFs === false) delete out.lazyFs;
+  if (out.coverage === false) delete out.coverage;
   return out;
 });
 
