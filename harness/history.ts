@@ -3,7 +3,7 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
 
 export const HISTORY_VERSION = 1;
@@ -117,7 +117,7 @@ export interface TrialConfig {
   snapshotEvery?: number;
   /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
   retainBatches?: number;
-  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  /** A known-bad engine variant (mutants/); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
