@@ -23,6 +23,9 @@ export interface RunCommandOptions {
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  target?: string;
+  master?: string;
+  prestart?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -44,6 +47,9 @@ export function registerRun(program: Command): void {
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
+    .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -52,6 +58,8 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
+  if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined ? 100 : undefined;
   const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : undefined;
