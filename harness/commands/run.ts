@@ -26,6 +26,7 @@ export interface RunCommandOptions {
   target?: string;
   master?: string;
   prestart?: boolean;
+  untilCovered?: string | boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -46,6 +47,7 @@ export function registerRun(program: Command): void {
     .option('--max-size <n>', 'largest generated input (records)')
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
+    .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
     .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
     .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
@@ -61,8 +63,11 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
   if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
-  const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined ? 100 : undefined;
-  const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : undefined;
+  const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
+  if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');
+  const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined && untilCovered === undefined ? 100 : undefined;
+  // --until-covered without a limit: 5 minutes, so a point no trial can reach never runs forever.
+  const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : untilCovered !== undefined && runs === undefined ? 5 * 60_000 : undefined;
   const seed = parseSeed(o.seed);
   const services = parseChoice(o.services, '--services', ['auto', 'local', 'containers', 'external'] as const);
   const store = parseChoice(o.store ?? (mode === 'sim' ? 'memory' : 'fs'), '--store', ['fs', 's3', 'memory'] as const);
@@ -89,9 +94,10 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const { runChaos } = await import('../properties/run-chaos.js');
   const { Progress } = await import('../progress.js');
   const { writeRunReport } = await import('../../reports/run-report.js');
+  const { explorationLines } = await import('../../reports/exploration-text.js');
   const progress = new Progress(`chaos run (${mode}, seed ${seed})`);
   if (!o.json || process.stderr.isTTY) {
-    process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
+    process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget ?? '5m'}`}${untilCovered !== undefined ? `, until every coverage point is hit ${untilCovered}x` : ''}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
   }
   let summary;
   try {
@@ -106,6 +112,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       ...(maxSize ? { maxSize } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
+      ...(untilCovered !== undefined ? { untilCovered } : {}),
       store: resolved.store,
       source: resolved.source,
       sink: resolved.sink,
@@ -128,7 +135,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}/${k.hits}`).join(', ');
   process.stderr.write(
     `chaos run: ${summary.ok ? 'all properties held' : `${summary.failures.length} FAILED`} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s\n` +
-      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials armed/hits): ${perKind}\n  report: ${written.join(', ')}\n`,
+      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials armed/hits): ${perKind}\n` +
+      (summary.exploration ? explorationLines(summary.exploration).map((l) => `  ${l}\n`).join('') : '') +
+      `  report: ${written.join(', ')}\n`,
   );
   return summary.ok ? 0 : 1;
 }

@@ -246,6 +246,11 @@ export class TargetDriver implements IncarnationDriver {
     return readTargetOutput({ ...o, path: expand(o.path, this.target.spec, this.values) });
   }
 
+  /** Not offered for external targets: their state files are the engine's own format (Spark's checksums decide). */
+  async corruptCheckpoint(): Promise<string[]> {
+    return [];
+  }
+
   async hasCheckpoint(): Promise<boolean> {
     return fs.existsSync(expand(this.target.spec.checkpoint.path, this.target.spec, this.values));
   }
