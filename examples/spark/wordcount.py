@@ -14,6 +14,8 @@ directory and ends: a bounded run that exits 0.
 
     spark-submit --master local[2] wordcount.py INPUT OUTPUT CHECKPOINT
 """
+import os
+
 import pandas as pd
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -36,7 +38,9 @@ def running_count(key, batches, state):
 
 def running_counts(spark, input_dir):
     """The streaming DataFrame of running counts (word, file, count) over the files in input_dir."""
-    words = spark.readStream.format("text").option("maxFilesPerTrigger", 1).load(input_dir).select(F.col("value").alias("word"), F.col("_metadata.file_name").alias("file"))
+    # The checkpoint interval chaos tune varies: input files per micro-batch (each batch is a checkpoint).
+    per_batch = int(os.environ.get("CHAOS_CHECKPOINT_INTERVAL", "1"))
+    words = spark.readStream.format("text").option("maxFilesPerTrigger", per_batch).load(input_dir).select(F.col("value").alias("word"), F.col("_metadata.file_name").alias("file"))
     counts = words.groupBy("word").applyInPandasWithState(
         running_count,
         outputStructType="word string, file string, count long",

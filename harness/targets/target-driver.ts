@@ -31,6 +31,8 @@ export interface ResolvedTarget {
   master: string;
   /** Use the pre-started driver when the spec supports it (default true). */
   prestart: boolean;
+  /** Extra environment for every incarnation (chaos tune: CHAOS_CHECKPOINT_INTERVAL). */
+  env?: Record<string, string>;
 }
 
 /** One line of the failpoint adapter's events file. */
@@ -125,6 +127,7 @@ export class TargetDriver implements IncarnationDriver {
       ...(process.env as Record<string, string>),
       ...(this.target.spark ? sparkEnv(this.target.spark) : {}),
       ...Object.fromEntries(Object.entries(spec.start.env).map(([k, v]) => [k, expand(v, spec, values)])),
+      ...this.target.env,
       CHAOS_SPARK_EVENTS: eventsFile,
       ...(goFile ? { CHAOS_GO_FILE: goFile } : {}),
     };

@@ -76,6 +76,8 @@ export interface TargetSpec {
   /** Supports the pre-started driver handshake (examples/spark/chaos_spark.py: CHAOS_GO_FILE). */
   prestart: boolean;
   semantics: 'exactly-once' | 'at-least-once';
+  /** For `chaos tune --target`: the job takes its checkpoint interval from CHAOS_CHECKPOINT_INTERVAL, in this unit. */
+  tune?: { unit: string };
   services: string[];
   timeouts: { readyMs: number; incarnationMs: number; trialMs: number };
 }
@@ -149,7 +151,7 @@ export function loadTargetSpec(specPath: string): TargetSpec {
 export function parseTargetSpec(raw: unknown, file: string, sha256: string): TargetSpec {
   const where = path.relative(process.cwd(), file) || file;
   if (!isObj(raw)) fail(where, '(top level)', 'must be a JSON object');
-  const allowed = ['$comment', 'name', 'description', 'engine', 'kind', 'start', 'master', 'readiness', 'done', 'stop', 'input', 'output', 'checkpoint', 'failpoints', 'prestart', 'semantics', 'services', 'timeouts'];
+  const allowed = ['$comment', 'name', 'description', 'engine', 'kind', 'start', 'master', 'readiness', 'done', 'stop', 'input', 'output', 'checkpoint', 'failpoints', 'prestart', 'semantics', 'tune', 'services', 'timeouts'];
   for (const k of Object.keys(raw)) if (!allowed.includes(k)) fail(where, k, `is not a target spec field (known: ${allowed.slice(1).join(', ')})`);
 
   const str = (o: Obj, key: string, field: string, dflt?: string): string => {
@@ -270,6 +272,9 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
     trialMs: int(t, 'trialMs', 'timeouts.trialMs', 1000, 900_000),
   };
 
+  let tune: TargetSpec['tune'];
+  if (raw['tune'] !== undefined) tune = { unit: str(obj(raw, 'tune', 'tune'), 'unit', 'tune.unit') };
+
   const spec: TargetSpec = {
     file,
     sha256,
@@ -288,6 +293,7 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
     failpoints,
     prestart,
     semantics: oneOf(raw, 'semantics', 'semantics', ['exactly-once', 'at-least-once'] as const),
+    ...(tune ? { tune } : {}),
     services: services as string[],
     timeouts,
   };

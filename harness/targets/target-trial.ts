@@ -136,12 +136,15 @@ export async function runTargetTrial(target: ResolvedTarget, spec: TrialSpec): P
     ok: false,
     kills: 0,
   };
-  const reference = await targetReference(target, spec.seed);
-  history.reference = reference.rows;
+  // The reference (when not cached) runs beside the trial: they share nothing but the input seed.
+  const referenceRun = targetReference(target, spec.seed);
+  referenceRun.catch(() => undefined);
   const deadline = Date.now() + target.spec.timeouts.trialMs;
   const driver = new TargetDriver(target, spec, deadline);
   try {
     const loop = await restartUntilDone(spec, driver, deadline);
+    const reference = await referenceRun;
+    history.reference = reference.rows;
     history.incarnations = loop.incarnations.map((inc) => {
       const pts = driver.points[inc.index];
       return pts ? { ...inc, points: pts.map((p) => `${p.point}#${p.occurrence}${p.n !== undefined && p.n >= 0 ? ` n=${p.n}` : ''}`) } : inc;

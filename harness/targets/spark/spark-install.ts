@@ -51,6 +51,12 @@ export function requireSpark(): SparkInstall {
   return spark;
 }
 
+/**
+ * JVM flags for a driver that lives seconds to a minute: the C1 compiler only (no C2 warm-up work
+ * competing for the 2 cores) and the serial collector. Measured in `npm run bench` (spark section).
+ */
+export const SHORT_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 /** Settings for a small, fast, local test run: few shuffle partitions, no UI, loopback only. */
 export function sparkTestConf(): string[] {
   const conf = {
@@ -69,7 +75,7 @@ export function sparkTestConf(): string[] {
  * armed with `failpoints` (`name:occurrence:action,...`), reporting every point reached to `eventsFile`.
  */
 export function sparkFailpointArgs(spark: SparkInstall, failpoints: string, eventsFile: string): string[] {
-  const javaOpts = [`-Dchaos.events=${eventsFile}`, ...(failpoints ? [`-Dchaos.failpoints=${failpoints}`] : [])].join(' ');
+  const javaOpts = [...SHORT_JVM, `-Dchaos.events=${eventsFile}`, ...(failpoints ? [`-Dchaos.failpoints=${failpoints}`] : [])].join(' ');
   return [
     '--driver-class-path',
     spark.failpointJar,
