@@ -1,6 +1,6 @@
 /**
- * A small real Spark chaos run (pyspark 4.1.1, local[2], the failpoint jar plugged in): the running
- * word count holds after the JVM is halted between its sink write and commits/N, and the planted
+ * A small real Spark chaos run (pyspark 4.1.1, local[2], the failpoint jar plugged in): the windowed
+ * aggregation holds after the JVM is halted between its sink write and commits/N, and the planted
  * foreachBatch bug (append without dedup by batch id, declared exactly-once) is caught there as
  * duplicated rows. Skipped only when Spark is not installed (no <services>/spark/ready.json).
  */
@@ -18,7 +18,7 @@ const examples = path.resolve(import.meta.dirname, '..', '..', 'examples', 'spar
 /** The example spec with a smaller input (a copy next to the original, so {spec-dir} still finds the job). */
 function smallTarget(name: string) {
   const spec = JSON.parse(fs.readFileSync(path.join(examples, `${name}.json`), 'utf8'));
-  spec.input = { ...spec.input, files: 2, linesPerFile: 4, keys: 3 };
+  spec.input = { ...spec.input, files: 2, linesPerFile: spec.input.format === 'events' ? 12 : 4, keys: 3 };
   const file = path.join(examples, `.test-${name}-${process.pid}.json`);
   fs.writeFileSync(file, JSON.stringify(spec));
   try {
@@ -29,8 +29,8 @@ function smallTarget(name: string) {
 }
 
 describe.skipIf(!spark)(`Spark target (${spark ? `spark ${spark.version}` : NOT_INSTALLED})`, () => {
-  it('running word count: halted between _spark_metadata and commits/0, the restart still equals the failure-free run', async () => {
-    const target = smallTarget('wordcount');
+  it('windowed aggregation: halted between _spark_metadata and commits/0, the restart still equals the failure-free run', async () => {
+    const target = smallTarget('windowed');
     const h = await runTargetTrial(target, targetTrialSpec(target, 7, [{ kind: 'kill-failpoint', failpoint: 'commits.before', occurrence: 1 }]));
     expect(h.incarnations[0]!.faultsHit.map((f) => f.where)).toEqual(['commits.before:1 (JVM halted)']);
     expect(h.kills).toBe(1);
