@@ -9,7 +9,7 @@ import { formatBytes, formatMs, formatNumber } from './format.js';
 import { el, htmlPage, htmlTable } from './html.js';
 import { mdCode, mdTable } from './markdown.js';
 
-const HEADERS = ['interval', 'batches', 'ms / batch', 'checkpoint publish / batch', 'checkpoint bytes', 'recovery (cold restart)', 'files replayed', 'recovered = failure-free', 'expected time, 1 h of input'];
+const HEADERS = ['interval', 'batches', 'ms / batch (steady)', 'checkpoint publish / batch', 'checkpoint bytes', 'recovery (cold restart)', 'files replayed', 'recovered = failure-free', 'expected time, 1 h of input'];
 
 function rowsOf(r: TargetTuneResult): string[][] {
   return r.runs.map((run) => {

@@ -15,7 +15,7 @@ export async function tuneTargetCommand(
   const intervals = isDefault('intervals') ? [1, 2, 3] : parseIntervals(String(flags.intervals));
   const mtbfMs = parseDuration(String(flags.mtbf), '--mtbf');
   const seed = parseCount(String(flags.seed), '--seed', 0, 2 ** 31 - 1);
-  const files = flags.files !== undefined ? parseCount(flags.files, '--files', 1, 1000) : 6;
+  const files = flags.files !== undefined ? parseCount(flags.files, '--files', 1, 1000) : 8;
   const { resolveTarget } = await import('../targets/run-target.js');
   const base = resolveTarget(flags.target!, { ...(flags.master ? { master: flags.master } : {}), prestart: false });
   const target = { ...base, spec: { ...base.spec, input: { ...base.spec.input, files } } };

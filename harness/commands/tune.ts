@@ -26,7 +26,7 @@ export function registerTune(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .option('--target <spec.json>', 'tune an external target (a spec with "tune"): interval = its unit, e.g. files per micro-batch')
     .option('--master <url>', 'Spark master for --target (default: the spec\'s)')
-    .option('--files <n>', 'with --target: input files per run (default 6)')
+    .option('--files <n>', 'with --target: input files per run (default 8)')
     .action(async (flags: RawTuneFlags & { json?: boolean; target?: string; master?: string; files?: string }, cmd: Command) => {
       if (flags.target !== undefined) {
         process.exitCode = await (await import('./tune-target.js')).tuneTargetCommand(flags, (name) => cmd.getOptionValueSource(name) === 'default');

@@ -129,16 +129,18 @@ export async function runTargetTune(
       const r = await d.run(0, undefined);
       if (r.exit.code !== 0) throw new UserError(`target ${spec.name} failed at interval ${k} (exit ${r.exit.code ?? r.exit.signal}): ${(r.stderrTail ?? '').trim().slice(-400)}`);
       const pts = d.points[0] ?? [];
+      // Steady state: from the first batch's commit to the last one's (the first batch carries the
+      // query's warm-up: state store, Python workers, code generation).
       const commits = pts.filter((p) => p.point === 'commits.written');
-      const firstOffsets = pts.find((p) => p.point === 'offsets.written');
       const batches = commits.length;
-      const span = batches > 0 && firstOffsets ? commits.at(-1)!.t - firstOffsets.t : 0;
+      if (batches < 2) notes.push(`interval ${k}: only ${batches} batch(es): no steady-state batch time (give more --files)`);
+      const span = batches >= 2 ? commits.at(-1)!.t - commits[0]!.t : 0;
       rows = await d.readOutputs();
       runs.push({
         interval: k,
         wallMs: r.endedAt - r.startedAt,
         batches,
-        batchMs: batches > 0 ? span / batches : 0,
+        batchMs: batches >= 2 ? span / (batches - 1) : 0,
         checkpointBytes: dirBytes(d.values.checkpoint),
         publishMsPerBatch: publishMsPerBatch(pts, batches),
         rows: rows.length,
@@ -168,7 +170,8 @@ export async function runTargetTune(
       await rd.dispose();
     }
   }
-  const fitted = fitLine(runs.map((r) => r.interval), runs.map((r) => r.batchMs));
+  const steady = runs.filter((r) => r.batches >= 2);
+  const fitted = fitLine(steady.map((r) => r.interval), steady.map((r) => r.batchMs));
   const fit = fitted && fitted.a > 0 && fitted.b > 0 ? { perBatchMs: fitted.a, perFileMs: fitted.b } : null;
   if (!fit) notes.push('batch time did not grow with the interval as a + b·K with a, b > 0 (too few intervals, or noise on a loaded machine): no Young/Daly prediction');
   const young = fit ? { ms: youngIntervalMs(fit.perBatchMs, opts.mtbfMs), files: youngIntervalMs(fit.perBatchMs, opts.mtbfMs) / fit.perFileMs } : null;
@@ -177,7 +180,7 @@ export async function runTargetTune(
   // restart plus half a batch; T = work / (1 - perFailure/M).
   const expected = runs.map((r) => {
     const rec = recoveries.find((x) => x.interval === r.interval);
-    if (!fit || !rec) return { interval: r.interval, expectedMsPerHourOfInput: null };
+    if (!fit || !rec || r.batches < 2) return { interval: r.interval, expectedMsPerHourOfInput: null };
     const work = 3_600_000 * ((fit.perBatchMs + fit.perFileMs * r.interval) / (fit.perFileMs * r.interval));
     const perFailure = rec.recoveryMs + (fit.perBatchMs + fit.perFileMs * r.interval) / 2;
     const loss = perFailure / opts.mtbfMs;
