@@ -101,10 +101,14 @@ export async function runTargetChaos(target: ResolvedTarget, opts: TargetRunOpti
   let shrinks = 0;
   const maxShrinks = opts.maxShrinkTrials ?? 6;
   const arb = targetScheduleArb(target, ref).map((faults) => targetTrialSpec(target, inputSeed, faults));
+  // fast-check's time limit returns from fc.check without waiting for the trial in flight: we do.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const property = fc.asyncProperty(arb, async (spec) => {
     const shrinking = failing !== undefined;
     if (shrinking && ++shrinks > maxShrinks) return true;
-    const h = await runTargetTrial(target, spec);
+    const run = runTargetTrial(target, spec);
+    inFlight = run.catch(() => undefined);
+    const h = await run;
     if (shrinking) summary.shrinkTrials++;
     else {
       summary.trials++;
@@ -142,12 +146,13 @@ export async function runTargetChaos(target: ResolvedTarget, opts: TargetRunOpti
     ...(opts.path ? { path: opts.path } : {}),
     ...(remaining !== undefined ? { plugins: [fc.interruptAfterTimeLimit(remaining)] } : {}),
   });
+  await inFlight;
   if (details.failed && details.errorInstance instanceof UserError) throw details.errorInstance;
-  if (details.failed && details.counterexample && failing) {
-    const spec = (details.counterexample as unknown as [TrialSpec])[0];
+  // A trial that failed after the time limit interrupted fast-check is still a finding (no fast-check path).
+  const lateFailure = !details.failed && failing !== undefined;
+  if ((details.failed && details.counterexample && failing) || lateFailure) {
     // The last failing trial run (shrinking ends on the smallest failure it found).
-    void spec;
-    const { h, spec: hSpec } = failing;
+    const { h, spec: hSpec } = failing!;
     const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: hSpec };
     const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, hSpec, fastCheck) : undefined;
     const failure: FailureSummary = {
