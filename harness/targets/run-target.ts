@@ -42,22 +42,21 @@ export function targetScheduleArb(target: ResolvedTarget, ref: TargetReference):
   return fc.array(fault, { minLength: 1, maxLength: 3 });
 }
 
-/** The sweep: trials that together kill once at every named point the reference reached, plus one random-time kill. */
-export function sweepSchedules(target: ResolvedTarget, ref: TargetReference, perTrial = 4): Fault[][] {
+/**
+ * The sweep: the first trial kills once at every named point the reference reached, one point per
+ * incarnation in the spec's order, and ends with a random-time kill; so even a short budget strikes
+ * everywhere. (A restarted incarnation re-runs the batch in flight, so each next point is reached.)
+ */
+export function sweepSchedules(target: ResolvedTarget, ref: TargetReference): Fault[][] {
   const points = target.spec.failpoints.adapter === 'spark' ? target.spec.failpoints.points.filter((p) => (ref.pointCounts[p] ?? 0) > 0) : [];
-  const out: Fault[][] = [];
-  for (let i = 0; i < points.length; i += perTrial) {
-    out.push(
-      points.slice(i, i + perTrial).map((failpoint, j): Fault => ({
-        kind: 'kill-failpoint',
-        failpoint,
-        // The first kill of a trial strikes mid-run; each restart then dies at its next point's first or second occurrence.
-        occurrence: Math.min(ref.pointCounts[failpoint]!, j === 0 ? Math.ceil(ref.pointCounts[failpoint]! / 2) : 1 + (j % 2)),
-      })),
-    );
-  }
-  out.push([{ kind: 'kill-random', afterEvents: Math.floor(ref.points / 2), delayMs: 200 }]);
-  return out;
+  const random: Fault = { kind: 'kill-random', afterEvents: Math.floor(ref.points / 3), delayMs: 300 };
+  const sweep = points.map((failpoint, j): Fault => ({
+    kind: 'kill-failpoint',
+    failpoint,
+    // The first kill strikes mid-run; each restart then dies the first time it reaches its point.
+    occurrence: j === 0 ? Math.ceil(ref.pointCounts[failpoint]! / 2) : 1,
+  }));
+  return [[...sweep, random], [random]];
 }
 
 export interface TargetRunOptions {
