@@ -13,6 +13,8 @@ import { resolveTarget } from './run-target.js';
 import { runTargetTrial, targetTrialSpec } from './target-trial.js';
 
 const spark = findSpark();
+/** A hang guard, not a speed goal: a Spark JVM starts in 10–60 s on a loaded 2-core machine. */
+const SPARK_TEST_TIMEOUT_MS = 600_000;
 const examples = path.resolve(import.meta.dirname, '..', '..', 'examples', 'spark');
 
 /** The example spec with a smaller input (a copy next to the original, so {spec-dir} still finds the job). */
@@ -40,7 +42,7 @@ describe.skipIf(!spark)(`Spark target (${spark ? `spark ${spark.version}` : NOT_
     expect(h.reference.length).toBeGreaterThan(0);
     expect(h.ok).toBe(true);
     expect(liveChildren()).toEqual([]);
-  });
+  }, SPARK_TEST_TIMEOUT_MS);
 
   it('planted bug: foreachBatch appending without dedup by batch id duplicates the re-run batch, and is caught', async () => {
     const target = smallTarget('wordcount-foreachbatch-bug');
@@ -52,5 +54,5 @@ describe.skipIf(!spark)(`Spark target (${spark ? `spark ${spark.version}` : NOT_
     expect(v.counts!.lost).toBe(0);
     expect(h.ok).toBe(false);
     expect(liveChildren()).toEqual([]);
-  });
+  }, SPARK_TEST_TIMEOUT_MS);
 });
