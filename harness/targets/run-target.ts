@@ -147,9 +147,9 @@ export async function runTargetChaos(target: ResolvedTarget, opts: TargetRunOpti
   });
   await inFlight;
   if (details.failed && details.errorInstance instanceof UserError) throw details.errorInstance;
-  // A trial that failed after the time limit interrupted fast-check is still a finding (no fast-check path).
-  const lateFailure = !details.failed && failing !== undefined;
-  if ((details.failed && details.counterexample && failing) || lateFailure) {
+  // Any failing trial is a finding — also one that ended after the time limit interrupted fast-check
+  // (then fast-check reports no counterexample, and the path may be missing).
+  if (failing) {
     // The last failing trial run (shrinking ends on the smallest failure it found).
     const { h, spec: hSpec } = failing!;
     const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: hSpec };
