@@ -298,7 +298,7 @@ export async function tuneHtml(r: TuneResult): Promise<string> {
   return htmlPage(`chaos tune — ${r.scenario}`, [
     el('h1', null, `Checkpoint interval tuning — ${r.scenario}`),
     el('p', { class: 'meta' }, summaryLine(r)),
-    el('p', { class: `verdict ${mark.cls}`, title: mark.label }, `${mark.icon} ${r.verdict}`),
+    el('p', { class: `verdict ${mark.cls}`, title: mark.label }, `${mark.glyph} ${r.verdict}`),
     r.batchAdvice ? el('p', { class: 'verdict info' }, `Batch size: ${r.batchAdvice.text}`) : null,
     el('section', { id: 'charts' }, charts),
     el('h2', null, `Intervals at ${r.batchRecords} records per batch`),
