@@ -220,9 +220,17 @@ function sizeData(b: number, base: number, input: AnalyzeInput): SizeData {
     const o = r.interval > 0 ? pairedOff(r, allOff) : undefined;
     return o && o.batchMs > 0 ? [{ interval: r.interval, repeat: r.repeat, multiplier: r.batchMs / o.batchMs }] : [];
   });
+  const baseLength = Math.min(...off.map((r) => r.size));
   const recoveries = input.recoveries
     .filter((t) => t.batchRecords === b && t.killed)
-    .map((t) => ({ interval: t.interval, repeat: t.repeat, restartMs: Math.max(0, t.recoveryMs - t.replayMs), replayedBatches: t.replayedBatches, replayMs: t.replayMs }));
+    .map((t) => ({
+      interval: t.interval,
+      repeat: t.repeat,
+      restartMs: Math.max(0, t.recoveryMs - t.replayMs),
+      replayedBatches: t.replayedBatches,
+      replayMs: t.replayMs,
+      baseLength: t.size <= baseLength,
+    }));
   const baseOff = new Map(baseOffRuns(input.runs.filter((r) => r.batchRecords === base)).map((r) => [r.repeat, r]));
   const scales = off.flatMap((r) => {
     const o = baseOff.get(r.repeat);
