@@ -37,7 +37,7 @@ export async function writeTuneReport(outDir: string, result: TuneResult): Promi
 
 const TIME_X = 'time × (vs off)';
 const DEFINITIONS =
-  'Cells: median over the repeats, (min – max) beneath where they differ. Intervals are in batches. ' +
+  'Cells: median over the repeats, with (min – max) where they differ. Intervals are in batches. ' +
   '"time ×" is the batch time divided by the batch time with checkpointing off in the same repeat: ×1.08 means 8 % longer. ' +
   'Expected time: the fitted wall time for 1 h of failure-free work under the MTBF, with its 95 % interval; "this point alone" uses only that interval\'s own medians.';
 
