@@ -460,7 +460,7 @@ function adviseBatchSize(results: BatchSizeResult[]): BatchAdvice | null {
     const other = results.filter((r) => r !== base).map((r) => `${r.batchRecords} records per batch take ×${r.relativeTime.value.toFixed(2)} the time (${ciText(r.relativeTime, '×')})`);
     text = `Keep ${base.batchRecords} records per batch: ${other.join('; ')}.`;
   } else {
-    const sure = best.relativeTime.hi < 1 ? 'with 95 % confidence' : 'but the 95 % interval includes no gain, so measure longer before changing it';
+    const sure = best.relativeTime.hi < 1 ? 'with 95 % confidence' : `but its 95 % interval reaches ×${best.relativeTime.hi.toFixed(2)} (no gain), so measure longer before changing it`;
     const gain = (1 - best.relativeTime.value) * 100;
     text =
       `${best.batchRecords} records per batch instead of ${base.batchRecords} finish the same records in ×${best.relativeTime.value.toFixed(2)} the time ` +
