@@ -23,6 +23,8 @@ export type FaultKind =
   | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
   | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
   | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'broker-restart' // SIGKILL the Kafka broker mid-run (or mid-transaction) and restart it on the same data (process mode, Kafka source or sink)
+  | 'zombie' // an old incarnation keeps running (or is paused, then resumed) after its successor started: it must be fenced
   | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
 
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -37,6 +39,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'storage-restart',
   'storage-outage',
   'corrupt-checkpoint',
+  'broker-restart',
+  'zombie',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -59,6 +63,20 @@ export type Fault =
   | { kind: 'storage-restart'; afterEvents: number; downMs: number }
   /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
   | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number }
+  /**
+   * SIGKILL the Kafka broker and restart it on the same data `downMs` later: after the
+   * `afterEvents`-th event, or — `midTransaction` — while the sink holds an open transaction (its
+   * rows sent, not committed: the engine is held at `sink.before-rename` by a delay failpoint on
+   * the `occurrence`-th batch while the broker dies).
+   */
+  | { kind: 'broker-restart'; afterEvents: number; downMs: number; midTransaction?: boolean; occurrence?: number }
+  /**
+   * The old incarnation is not killed: after its `afterEvents`-th event the successor starts on the
+   * same checkpoint while it keeps running, or — `pause` — it is SIGSTOPped first and SIGCONTed once
+   * the successor has reached `resumeAfterEvents` events. The zombie must be fenced (exit non-zero,
+   * "fenced: …") or finish without a conflicting write; the output must still equal the reference.
+   */
+  | { kind: 'zombie'; afterEvents: number; pause: boolean; resumeAfterEvents: number }
   /**
    * Before this incarnation starts, damage state files of the checkpoint at rest (bit rot; a disk
    * that returned garbage): one file of the newest state version, or every state file. Recovery
@@ -111,6 +129,20 @@ export interface TrialConfig {
   services?: 'auto' | 'local' | 'containers' | 'external';
 }
 
+/**
+ * The external target a trial ran (harness/targets): its spec file, the spec's sha256 when it
+ * ran, and the master. Absent for the built-in engine.
+ */
+export interface TargetRef {
+  spec: string;
+  sha256: string;
+  master: string;
+  /** What ran it, e.g. "spark 4.1.1 (Java 17.0.15)". */
+  engine?: string;
+  /** The trial ran with pre-started drivers (incarnation i+1 waited for "go" while i ran). */
+  prestart?: boolean;
+}
+
 /** Everything that determines a trial: fast-check generates it, a replay file stores it. */
 export interface TrialSpec {
   scenario: string;
@@ -124,6 +156,8 @@ export interface TrialSpec {
   schedule: FaultSchedule;
   /** Run the failure-free reference twice (uncached) and compare: a determinism check. */
   checkDeterminism: boolean;
+  /** An external target instead of the built-in engine (`chaos run --target SPEC`). */
+  target?: TargetRef;
 }
 
 export interface ExitStatus {
@@ -157,6 +191,8 @@ export interface Incarnation {
   events: EngineEvent[];
   /** Last lines of stderr (process mode) or the error message (sim), when it did not exit cleanly. */
   stderrTail?: string;
+  /** External targets: named points the incarnation reached (failpoint adapter), e.g. ["offsets.written#1 n=0", ...]. */
+  points?: string[];
 }
 
 export interface LostWritesCount {
@@ -174,7 +210,8 @@ export type CheckerName =
   | 'liveness'
   | 'clean-exit'
   | 'config-change-refused'
-  | 'corruption-refused';
+  | 'corruption-refused'
+  | 'zombie-fenced';
 
 export interface Verdict {
   checker: CheckerName;
@@ -222,6 +259,7 @@ export function trialSpecOf(h: History): TrialSpec {
     config: h.config,
     schedule: h.schedule,
     checkDeterminism: h.verdicts.some((v) => v.checker === 'determinism'),
+    ...(h.target ? { target: h.target } : {}),
   };
 }
 
@@ -284,6 +322,21 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
+  /**
+   * Process mode: per trial, which store, source and sink each incarnation actually opened (its
+   * `services.opened` event) and every difference from what the trial asked for. Any difference
+   * fails the run with exit 2: the harness must never report a test of a service it did not use.
+   */
+  servicesOpened?: Array<{
+    trialId: string;
+    asked: { store: string; source: string; sink: string };
+    incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
+    mismatches: string[];
+  }>;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

@@ -23,6 +23,9 @@ export interface RunCommandOptions {
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  target?: string;
+  master?: string;
+  prestart?: boolean;
   untilCovered?: string | boolean;
 }
 
@@ -46,6 +49,9 @@ export function registerRun(program: Command): void {
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
+    .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -54,6 +60,8 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
+  if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
   if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');
@@ -111,6 +119,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),
+      ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
@@ -119,6 +128,15 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
+  const { zombieFencingNote } = await import('../properties/run-chaos.js');
+  const zombieNote = zombieFencingNote({ mode, store: resolved.store, sink: resolved.sink, ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}) });
+  if (zombieNote && summary.services) summary.services.notes.push(zombieNote);
+  // What the engines opened must be what was asked: a run that tested something else is not a pass.
+  const notAsked = (summary.servicesOpened ?? []).filter((t) => t.mismatches.length > 0);
+  if (notAsked.length > 0) {
+    summary.ok = false;
+    if (summary.services) summary.services.notes.push(`${notAsked.length} trial(s) did not run against the asked services: ${notAsked[0]!.mismatches[0]}`);
+  }
   const written = await writeRunReport(o.out, summary);
   if (o.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
@@ -131,5 +149,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       (summary.exploration ? explorationLines(summary.exploration).map((l) => `  ${l}\n`).join('') : '') +
       `  report: ${written.join(', ')}\n`,
   );
+  if (notAsked.length > 0) {
+    process.stderr.write(
+      `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +
+        `${notAsked[0]!.trialId}: ${notAsked[0]!.mismatches[0]}. Nothing was tested as asked (exit 2); see servicesOpened in the report\n`,
+    );
+    return 2;
+  }
   return summary.ok ? 0 : 1;
 }
