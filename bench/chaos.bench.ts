@@ -11,7 +11,7 @@ import { chaosScenarios } from '../harness/chaos-scenarios.js';
 import { killFailpoints } from '../harness/faults/failpoint-names.js';
 import type { Fault, Mode, TrialSpec } from '../harness/history.js';
 import { runTrial } from '../harness/trial/run-trial.js';
-import { mutants } from '../engine/mutants/index.js';
+import { mutants } from '../mutants/index.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;

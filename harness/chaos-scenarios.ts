@@ -2,8 +2,8 @@
  * Which scenarios `chaos run --scenario NAME|all` attacks: every streaming scenario, and batch
  * scenarios in simulation (always) and in process mode when this build's engine process can run them.
  */
-import { UserError } from '../engine/errors.js';
-import { allScenarios, findScenario } from '../scenarios/index.js';
+import { UserError } from '../engine/index.js';
+import { bundledJobs as allScenarios, findBundledJob as findScenario } from '../runtime/jobs.js';
 import type { Mode } from './history.js';
 import type { ChaosScenario } from './properties/run-chaos.js';
 import { batchProcessSupported } from './trial/batch.js';

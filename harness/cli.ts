@@ -5,7 +5,7 @@
  * configuration (a clear message on stderr, never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../engine/index.js';
 import { registerEngine } from './commands/engine.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerRun } from './commands/run.js';

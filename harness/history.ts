@@ -3,7 +3,7 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
 
 export const HISTORY_VERSION = 1;
@@ -117,7 +117,7 @@ export interface TrialConfig {
   snapshotEvery?: number;
   /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
   retainBatches?: number;
-  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  /** A known-bad engine variant (mutants/); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
@@ -322,10 +322,6 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
-  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
-  failpoints?: Array<{ name: string; armed: number; hits: number }>;
-  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
-  engine?: string;
   /**
    * Process mode: per trial, which store, source and sink each incarnation actually opened (its
    * `services.opened` event) and every difference from what the trial asked for. Any difference
@@ -337,6 +333,10 @@ export interface RunSummary {
     incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
     mismatches: string[];
   }>;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

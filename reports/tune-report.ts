@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { markOf, type ConfidenceMark } from '../harness/tune/decision.js';
 import type { BatchSizeResult, IntervalResult, TuneResult } from '../harness/tune/result.js';
 import { expectedTotalSpec, renderSvg, spreadLineSpec, tradeoffHeatmapSpec, type SpreadPoint } from './charts.js';
-import { formatBytes, formatMs, formatNumber, formatRate, formatSpread } from './format.js';
+import { formatBytes, formatMs, formatNumber, formatRate, formatSpread } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, raw, type Html } from './html.js';
 import { mdCode, mdTable } from './markdown.js';
 

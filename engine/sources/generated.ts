@@ -3,11 +3,12 @@
  * (scenario, seed, size, knobs, partitions), cached per process (a pure cache: simulation mode
  * rebuilds engines thousands of times over the same input).
  */
-import type { InputKnobs, StreamingScenario } from '../../scenarios/streaming/types.js';
+import type { InputKnobs, StreamingJob } from '../job/streaming-job.js';
 import { buildPartitionedLog, type PartitionedLog } from './partitioned-log.js';
 
 export interface GeneratedInputSpec {
-  scenario: StreamingScenario;
+  /** The job whose generator makes the records. */
+  scenario: StreamingJob;
   seed: number;
   size: number;
   knobs: InputKnobs;

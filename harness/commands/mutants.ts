@@ -1,9 +1,9 @@
 /**
- * `chaos mutants`: prove the harness catches known-bad engines. Each mutant (engine/mutants) is
+ * `chaos mutants`: prove the harness catches known-bad engines. Each mutant (mutants/) is
  * attacked until the first failing trial, which fast-check then shrinks to a minimal trial.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 interface MutantsOptions {
@@ -43,7 +43,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
     process.stdout.write(names.map((n) => `${n.padEnd(30)} ${registry[n]!.description}\n${' '.repeat(31)}real world: ${registry[n]!.realWorld ?? '-'}\n`).join(''));
     return 0;
   }
-  if (names.length === 0) throw new UserError('this build has no mutants (engine/mutants/index.ts is empty)');
+  if (names.length === 0) throw new UserError('this build has no mutants (mutants/index.ts is empty)');
   if (o.only) {
     const wanted = o.only.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = wanted.filter((w) => !(w in registry));

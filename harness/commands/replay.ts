@@ -1,7 +1,7 @@
 /** `chaos replay FILE`: re-run exactly the trial a replay file holds and judge it again. */
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import type { Fault, Mode, ReplayFile } from '../history.js';
 import { parseChoice } from './options.js';
 
@@ -41,8 +41,8 @@ async function replayCommand(file: string, o: { mode?: string; json?: boolean })
   const replay = readReplayFile(file);
   if (replay.trial.target) return (await import('./replay-target.js')).replayTarget(replay, o);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : replay.mode;
-  const { findScenario } = await import('../../scenarios/index.js');
-  findScenario(replay.trial.scenario);
+  const { findBundledJob } = await import('../../runtime/jobs.js');
+  findBundledJob(replay.trial.scenario);
   if (replay.trial.config.mutant) {
     const { mutants } = await import('../mutants-registry.js');
     if (!(replay.trial.config.mutant in (await mutants()))) throw new UserError(`the replay file needs mutant "${replay.trial.config.mutant}", which this build does not have`);

@@ -4,7 +4,7 @@
  * (the process every trial starts) does not pay for them.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 export interface RunCommandOptions {

@@ -7,7 +7,7 @@
  * and charting code (vega, listr2) is imported only when `tune` actually runs.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
 
 export function registerTune(program: Command): void {

@@ -5,7 +5,7 @@
  * outside (timers, executor and storage kills) the step of the engine's last event before it.
  */
 import type { FaultKind, History, Incarnation, FaultHit } from '../history.js';
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 
 export interface FaultSpaceCell {
   kind: FaultKind;

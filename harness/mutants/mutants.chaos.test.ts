@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mutants } from '../../engine/mutants/index.js';
+import { mutants } from '../../mutants/index.js';
 import { chaosScenarios } from '../chaos-scenarios.js';
 import { huntMutants } from './hunt.js';
 

@@ -8,7 +8,7 @@ import { chaosCommand } from '../cli-invocation.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import {
   emptyFaultKindCounts,
   type FailureSummary,

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Admin } from '@platformatic/kafka';
-import { closeClient, kafkaCall, validateKafkaConfig } from '../../engine/kafka/kafka-config.js';
+import { closeClient, kafkaCall, validateKafkaConfig } from '../../engine/index.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import { freePorts } from './free-port.js';
 import { requireInstalled, type InstalledService } from './installed.js';

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { S3Objects } from '../../engine/checkpoint/s3-objects.js';
+import { S3Objects } from '../../engine/clients.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import { freePorts } from './free-port.js';
 import { requireInstalled } from './installed.js';

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { HISTORY_VERSION, type History, type TargetRef, type TrialSpec, type Verdict } from '../history.js';
 import { checkAtLeastOnce, checkExactlyOnce } from '../oracle/checkers.js';
 import { defaultReferenceCacheDir, ReferenceDiskCache } from '../oracle/reference-disk-cache.js';

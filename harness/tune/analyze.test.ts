@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tuneFixture } from '../../reports/test-support/fixtures.js';
+import { tuneFixture } from './test-support/tune-fixture.js';
 import { analyzeTune, pairedOff, REFERENCE_WORK_MS, type AnalyzeInput } from './analyze.js';
 import { steadyMetrics } from './engine-runs.js';
 import { killBatchOf, killFraction } from './run-tune.js';
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 
 describe('analyzeTune', () => {
   const r = tuneFixture();

@@ -2,8 +2,8 @@
  * `chaos tune` options: parsed and checked up front so that bad input fails in milliseconds with a
  * message naming the flag and the fix (UserError, exit 2), never after a minute of measuring.
  */
-import { UserError } from '../../engine/errors.js';
-import { findScenario } from '../../scenarios/index.js';
+import { UserError } from '../../engine/index.js';
+import { findBundledJob as findScenario } from '../../runtime/jobs.js';
 import { durationPartsMs } from '../duration.js';
 
 export interface TuneOptions {

@@ -26,7 +26,7 @@ import { dalyIntervalMs, youngIntervalMs } from './optimal-interval.js';
 import type { TuneOptions } from './options.js';
 import type { RecoveryTrial, SteadyRun, TuneResult } from './result.js';
 import { median } from './spread.js';
-import { formatMs, formatRate } from '../../reports/format.js';
+import { formatMs, formatRate } from '../format.js';
 
 export interface TuneProgress {
   /** Show progress on stderr (listr2; a plain line per step when stderr is not a terminal). */

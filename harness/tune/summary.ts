@@ -1,7 +1,7 @@
 /** The plain-text summary `chaos tune` prints on stdout without --json. */
 import type { TuneResult } from './result.js';
 import { markOf } from './decision.js';
-import { formatBytes, formatMs, formatRate } from '../../reports/format.js';
+import { formatBytes, formatMs, formatRate } from '../format.js';
 
 export function humanSummary(r: TuneResult, html: string): string {
   const rows = r.intervals.map((i) =>

@@ -1,11 +1,11 @@
 /** What the streaming driver and an executor process exchange over IPC (plain, structured-clone data). */
-import type { InputKnobs } from '../../../scenarios/streaming/types.js';
+import type { InputKnobs } from '../../job/streaming-job.js';
 import type { PartitionOutput, PartitionTask } from './partition-task.js';
 
 export interface StreamingExecutorInit {
   executorId: number;
-  /** The scenario and input the executor rebuilds its query and source description from. */
-  scenario: string;
+  /** The job module reference (opaque to the engine: the runner's executor entry loads it) and the input the executor rebuilds its query and source description from. */
+  job: string;
   seed: number;
   size: number;
   knobs: InputKnobs;
