@@ -38,7 +38,7 @@ export function humanSummary(r: TuneResult, html: string): string {
       ]
     : [];
   return [
-    `${mark.icon} ${r.verdict}`,
+    `${mark.glyph} ${r.verdict}`,
     '',
     `off: ${formatRate(r.baseline.throughput)}, ${formatMs(r.baseline.batchMs)} per batch at ${r.batchRecords} records per batch; time × = batch time ÷ batch time off`,
     head.map((h, i) => h.padStart(widths[i]!)).join(''),

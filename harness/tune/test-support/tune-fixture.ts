@@ -83,6 +83,6 @@ function steady(interval: number, repeat: number, batchRecords: number, size: nu
     checkpointBytes: bytes,
     checkpointMsEach: costs,
     wallMs: batches * batchMs + 80,
-    outputDigest: `same-${size}`,
+    outputDigest: `out-${size}-${batchRecords}`,
   };
 }
