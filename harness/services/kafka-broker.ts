@@ -40,9 +40,16 @@ function jvmFlags(heapMb: number): string[] {
   return [`-Xmx${heapMb}m`, '-Xms64m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Djava.awt.headless=true'];
 }
 
-/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `StorageTool random-uuid` prints). */
+/**
+ * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `StorageTool random-uuid`
+ * prints). Like Kafka's own `Uuid.randomUuid`, never one that starts with '-': the storage tool's
+ * argument parser takes `-t -abc…` for an option, and 1 start in 64 failed to format.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function brokerProperties(dataDir: string, brokerPort: number, controllerPort: number): string {
