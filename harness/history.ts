@@ -3,6 +3,7 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
+import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
 
@@ -247,6 +248,35 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   ok: boolean;
   /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
   kills: number;
+}
+
+/**
+ * A trial's History before anything ran: its spec, no incarnation, no output, not ok. The runners
+ * (built-in engine and external targets) fill it in; the verdicts array is the caller's.
+ */
+export function newHistory(spec: TrialSpec, mode: Mode, guarantee: History['guarantee'], startedAt: number, verdicts: Verdict[]): History {
+  return {
+    version: HISTORY_VERSION,
+    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
+    mode,
+    scenario: spec.scenario,
+    kind: spec.kind,
+    seed: spec.seed,
+    input: spec.input,
+    ...(spec.params ? { params: spec.params } : {}),
+    config: spec.config,
+    schedule: spec.schedule,
+    ...(spec.target ? { target: spec.target } : {}),
+    guarantee,
+    startedAt,
+    elapsedMs: 0,
+    incarnations: [],
+    outputs: [],
+    reference: [],
+    verdicts,
+    ok: false,
+    kills: 0,
+  };
 }
 
 export function trialSpecOf(h: History): TrialSpec {

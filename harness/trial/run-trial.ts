@@ -2,8 +2,7 @@
  * One chaos trial: reference, nemesis + restart loop, checkers. Returns its History; a History
  * with `ok: false` is a finding.
  */
-import { randomBytes } from 'node:crypto';
-import { HISTORY_VERSION, type History, type Mode, type TrialSpec, type Verdict } from '../history.js';
+import { newHistory, type History, type Mode, type TrialSpec, type Verdict } from '../history.js';
 import { checkAtLeastOnce, checkDeterminism, checkExactlyOnce, checkFinalState, checkModel, checkPerKeyOrder } from '../oracle/checkers.js';
 import { referenceKey, referenceOutput, runFailureFree } from '../oracle/reference.js';
 import { modelFor } from '../oracle/models/index.js';
@@ -44,27 +43,8 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   const timeoutMs = opts.timeoutMs ?? (mode === 'process' ? 60_000 : 20_000);
   const guarantee = spec.config.sink === 'append' ? 'at-least-once' : 'exactly-once';
   const verdicts: Verdict[] = [];
-  const history: History = {
-    version: HISTORY_VERSION,
-    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
-    mode,
-    scenario: spec.scenario,
-    kind: spec.kind,
-    seed: spec.seed,
-    input: spec.input,
-    ...(spec.params ? { params: spec.params } : {}),
-    config: spec.config,
-    schedule: spec.schedule,
-    guarantee,
-    startedAt,
-    elapsedMs: 0,
-    incarnations: [],
-    outputs: [],
-    reference: [],
-    verdicts,
-    ok: false,
-    kills: 0,
-  };
+  const history = newHistory(spec, mode, guarantee, startedAt, verdicts);
+
 
   let reference: string[];
   try {
