@@ -83,11 +83,14 @@ export interface FaultSchedule {
 
 /** Input generator parameters, passed to the scenario's generator with the seed. */
 export interface InputParams {
+  /** Generated input: records to generate. Recorded input: how many records the files hold. */
   size: number;
   keys?: number;
   disorderMs?: number;
   lateFraction?: number;
   growthBatches?: number;
+  /** Recorded input (`--input FILE|DIR`, absolute path): these records instead of the job's generator. */
+  records?: string;
 }
 
 export interface TrialConfig {
@@ -230,6 +233,10 @@ export interface ReplayFile {
   replayVersion: 1;
   mode: Mode;
   trial: TrialSpec;
+  /** The job module (`--job PATH`) the trial ran and its sha256: replay refuses a module that changed. */
+  jobModule?: { path: string; sha256: string };
+  /** What identifies the recorded input (`--input`): replay refuses records that changed. */
+  recordsId?: string;
   history: History;
   fastCheck?: { seed: number; path: string | null; counterexample: unknown };
   /** The command that re-runs it. */

@@ -61,7 +61,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each at most), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
-    scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+    scenarios: (await chaosScenarios('all')).filter((s) => s.kind === 'streaming'),
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
     seed,
     outDir: o.out,

@@ -8,7 +8,9 @@ import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 export interface RunCommandOptions {
-  scenario: string;
+  scenario?: string;
+  job?: string;
+  input?: string;
   runs?: string;
   budget?: string;
   seed?: string;
@@ -30,7 +32,9 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run chaos trials: kill the engine at random and exact points, restart it, check the output equals a failure-free run')
-    .option('--scenario <name|all>', 'scenario to attack, or all', 'all')
+    .option('--scenario <name|all>', 'bundled job(s) to attack, comma separated, or all (default all)')
+    .option('--job <path|name>', 'a job module of your own (compiled .js/.mjs, or .ts with tsx installed), instead of --scenario')
+    .option('--input <file|dir>', "recorded input records (JSON lines: key, value, eventTimeMs, optional partition and arrivalBatch) instead of the job's generator")
     .option('--runs <n>', 'number of trials (split over the scenarios)')
     .option('--budget <duration>', 'time budget instead of --runs, e.g. 30s, 5m')
     .option('--seed <n>', 'fast-check seed (random when absent; printed)')
@@ -70,9 +74,18 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
   const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
 
+  if (o.job !== undefined && o.scenario !== undefined) throw new UserError('give either --scenario NAME or --job PATH, not both');
   (await import('../process/registry.js')).cleanUpOnUncaughtError();
   const { chaosScenarios } = await import('../chaos-scenarios.js');
-  const scenarios = chaosScenarios(o.scenario, mode);
+  const scenarios = await chaosScenarios(o.scenario ?? 'all', mode, o.job);
+  let records: { path: string; count: number } | undefined;
+  if (o.input !== undefined) {
+    if (scenarios.length !== 1 || scenarios[0]!.kind !== 'streaming') throw new UserError('--input feeds recorded records to one streaming job: give --job PATH or --scenario NAME with it');
+    const { readRecords } = await import('../../runtime/records.js');
+    const { default: nodePath } = await import('node:path');
+    const p = nodePath.resolve(o.input);
+    records = { path: p, count: readRecords(p).events.length };
+  }
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
     throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');
   }
@@ -102,6 +115,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       outDir: o.out,
       ...(o.mutant ? { mutant: o.mutant } : {}),
       ...(maxSize ? { maxSize } : {}),
+      ...(records ? { records } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
       ...(untilCovered !== undefined ? { untilCovered } : {}),

@@ -37,6 +37,8 @@ export interface TrialArbOptions {
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
   services?: TrialConfig['services'];
+  /** Recorded input (`--input`): every trial feeds these records (a streaming job); only their arrival pace is drawn. */
+  records?: { path: string; count: number };
 }
 
 export type StorageFaultKind = 'storage-restart' | 'storage-outage';
@@ -83,6 +85,11 @@ export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: rea
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
   return kinds;
+}
+
+/** Recorded input: the records are given; how they arrive (growthBatches, for records without an arrivalBatch) is drawn. */
+export function recordedInputArb(r: { path: string; count: number }): fc.Arbitrary<InputParams> {
+  return fc.record({ size: fc.constant(r.count), records: fc.constant(r.path), growthBatches: fc.integer({ min: 1, max: 6 }) });
 }
 
 export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputParams> {
@@ -331,7 +338,7 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   return fc
     .record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
-      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
+      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : o.records ? recordedInputArb(o.records) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
       long: longRuns ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: noLongRun }, { weight: 1, arbitrary: longRunArb }) : noLongRun,
       config: configArb({
         executors,

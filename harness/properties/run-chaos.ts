@@ -21,6 +21,9 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
+import { isModulePath } from '../../runtime/job-ref.js';
+import { jobModuleHash } from '../../runtime/jobs.js';
+import { readRecords } from '../../runtime/records.js';
 import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
@@ -43,6 +46,8 @@ export interface ChaosRunOptions {
   outDir?: string;
   mutant?: string;
   maxSize?: number;
+  /** Recorded input (`--input`): fed to every trial of a streaming job instead of generated input. */
+  records?: { path: string; count: number };
   sink?: TrialArbOptions['sink'];
   store?: TrialArbOptions['store'];
   source?: TrialArbOptions['source'];
@@ -88,14 +93,30 @@ export function writeReplayFile(outDir: string, history: History, spec: TrialSpe
   const dir = path.join(outDir, 'replays');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${history.trialId}.json`);
-  const replay: ReplayFile = { replayVersion: 1, mode: history.mode, trial: spec, history, ...(fastCheck ? { fastCheck } : {}), command: replayCommand(file) };
+  const replay: ReplayFile = {
+    replayVersion: 1,
+    mode: history.mode,
+    trial: spec,
+    ...(isModulePath(spec.scenario) ? { jobModule: { path: spec.scenario, sha256: jobModuleHash(spec.scenario) } } : {}),
+    ...(spec.input.records !== undefined ? { recordsId: readRecords(spec.input.records).id } : {}),
+    history,
+    ...(fastCheck ? { fastCheck } : {}),
+    command: replayCommand(file),
+  };
   fs.writeFileSync(file, JSON.stringify(replay, null, 2) + '\n');
   return file;
 }
 
+/** A path as one shell word: quoted only when it needs it. */
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
-  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  const selected = opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario;
+  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, isModulePath(selected) ? `--job ${quoteArg(selected)}` : `--scenario ${selected}`, `--seed ${seed}`, '--runs 1'];
+  if (opts.records) parts.push(`--input ${quoteArg(opts.records.path)}`);
   if (path) parts.push(`--path ${path}`);
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
@@ -180,6 +201,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(storageFaults.length ? { storageFaults } : {}),
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
+      ...(opts.records && scenario.kind === 'streaming' ? { records: opts.records } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),

@@ -7,6 +7,7 @@ import { HISTORY_VERSION, type History, type Mode, type TrialSpec, type Verdict 
 import { checkAtLeastOnce, checkDeterminism, checkExactlyOnce, checkFinalState, checkModel, checkPerKeyOrder } from '../oracle/checkers.js';
 import { referenceKey, referenceOutput, runFailureFree } from '../oracle/reference.js';
 import { modelFor } from '../oracle/models/index.js';
+import { jobLabel } from '../../runtime/job-ref.js';
 import { restartUntilDone } from './restart-loop.js';
 import { simDriver } from './sim-driver.js';
 import { processDriver } from './process-driver.js';
@@ -25,7 +26,7 @@ export interface TrialOptions {
 const modelCache = new Map<string, string[]>();
 async function modelOutput(spec: TrialSpec): Promise<string[] | undefined> {
   if (spec.kind === 'batch') return (await import('./batch.js')).batchModel(spec);
-  const model = modelFor(spec.scenario);
+  const model = await modelFor(spec);
   if (!model) return undefined;
   const key = referenceKey(spec);
   let rows = modelCache.get(key);
@@ -44,7 +45,7 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   const verdicts: Verdict[] = [];
   const history: History = {
     version: HISTORY_VERSION,
-    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
+    trialId: `${jobLabel(spec.scenario)}-${randomBytes(4).toString('hex')}`,
     mode,
     scenario: spec.scenario,
     kind: spec.kind,
@@ -74,7 +75,7 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   }
   history.reference = reference;
   if (spec.checkDeterminism) verdicts.push(checkDeterminism(reference, await runFailureFree(spec)));
-  const model = modelFor(spec.scenario);
+  const model = await modelFor(spec);
   const modelRows = await modelOutput(spec);
   if (modelRows) {
     history.model = modelRows;
