@@ -27,5 +27,6 @@ export { STREAMING_DEFAULTS } from './streaming/options.js';
 export { parseStateKey } from './streaming/state-store.js';
 export { runBatchJob, type BatchRunOptions, type BatchRunResult } from './batch/run.js';
 export { derivedKafkaTopics, keyOfPath, parseServiceFlags, SERVICE_FLAGS, type ServiceSelection } from './streaming/service-wiring.js';
+export { mulberry32, hashString } from './random.js';
 export { parseBrokers, validateTopic, validateKafkaConfig, kafkaCall, closeClient, KafkaUnavailableError, type KafkaConfig } from './kafka/kafka-config.js';
 export type { StreamingJob, BatchJob, JobInfo, InputKnobs } from './job/index.js';

@@ -113,6 +113,7 @@ export async function runBatchJob(opts: BatchRunOptions): Promise<BatchRunResult
     scenario: ref,
     ...(opts.executorEntry ? { executorEntry: opts.executorEntry } : {}),
     executorFailpoints: opts.executorFailpoints,
+    ...(scenario.checkpointAllMarkedAncestors ? { checkpointAllMarkedAncestors: true } : {}),
   });
   try {
     const job = scenario.build(ctx, { seed: opts.seed, size: opts.size, params });

@@ -32,6 +32,11 @@ export interface BatchJob<Row = unknown> extends JobInfo {
   /** Default size and params; callers override any of them. */
   defaults: { size: number; params: BatchParams };
   build(ctx: BatchContext, input: BatchInput): BatchPlan<Row>;
+  /**
+   * Spark's spark.checkpoint.checkpointAllMarkedAncestors for this job's context (default false:
+   * one action checkpoints only the last marked dataset of its lineage).
+   */
+  checkpointAllMarkedAncestors?: boolean;
   /** The same result computed with plain loops and no engine: the independent model for chaos trials. */
   referenceResult(seed: number, size: number, params?: Partial<BatchParams>): Row[];
 }
@@ -41,6 +46,8 @@ export interface BatchJobDefinition<Row = unknown> {
   description: string;
   defaults: { size: number; params?: BatchParams };
   build(ctx: BatchContext, input: BatchInput): BatchPlan<Row>;
+  /** See BatchJob.checkpointAllMarkedAncestors. */
+  checkpointAllMarkedAncestors?: boolean;
   referenceResult(seed: number, size: number, params?: Partial<BatchParams>): Row[];
 }
 
@@ -51,5 +58,13 @@ export function defineBatchJob<Row>(def: BatchJobDefinition<Row>): BatchJob<Row>
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw bad('defaults.size must be a whole number >= 1');
   const params = { ...(def.defaults.params ?? {}) };
   for (const [k, v] of Object.entries(params)) if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`defaults.params.${k} must be a number`);
-  return { name: def.name, kind: 'batch', description: def.description, defaults: { size, params }, build: def.build, referenceResult: def.referenceResult };
+  return {
+    name: def.name,
+    kind: 'batch',
+    description: def.description,
+    defaults: { size, params },
+    build: def.build,
+    referenceResult: def.referenceResult,
+    ...(def.checkpointAllMarkedAncestors ? { checkpointAllMarkedAncestors: true } : {}),
+  };
 }

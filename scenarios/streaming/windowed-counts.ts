@@ -3,10 +3,12 @@
  *
  * Input: sensor readings with event-time disorder up to `disorderMs` and a `lateFraction` of
  * records lagging 5–25 s behind. The watermark of batch N is max(event time seen before N) minus
- * `disorderMs` (logged in offsets/N); records behind it are dropped and counted (`late.dropped`).
+ * `disorderMs` (logged in offsets/N); a record is dropped from each of its windows whose end is
+ * <= that watermark (Spark's per-window rule) and counted once per dropped window (`late.dropped`).
  * Output rows (Append mode, final): `{ batchId, sensor, windowStart, windowEnd, count }`, one per
- * window and sensor, emitted once when the watermark passes the window's end (the rest at the end
- * of the bounded input). Counts are deterministic because batch boundaries are.
+ * window and sensor, emitted once when the watermark passes the window's end; the job asks for the
+ * windows still open at the end of the bounded input too (`flushAtEnd`, which Spark does not do).
+ * Counts are deterministic because batch boundaries are.
  */
 import { defineStreamingJob, rng, randInt, skewedInt, windowCount, type InputEvent, type Row } from '../../engine/job/index.js';
 import { eventTimeOf } from './event-time.js';
@@ -29,14 +31,15 @@ export const windowedCounts = defineStreamingJob({
   },
   buildQuery(_seed, knobs) {
     return {
-      stages: [windowCount('windows', { sizeMs: WINDOW_SIZE_MS, slideMs: WINDOW_SLIDE_MS })],
+      stages: [windowCount('windows', { sizeMs: WINDOW_SIZE_MS, slideMs: WINDOW_SLIDE_MS }, { flushAtEnd: true })],
       watermarkDelayMs: knobs.disorderMs,
       toRow: (e, batchId) => ({ batchId, sensor: e.key, ...(e.value as { windowStart: number; windowEnd: number; count: number }) }),
     };
   },
   /**
-   * Plain loops: a record behind its batch's watermark is dropped; a window is emitted once, with its
-   * final count, in the first batch whose watermark reaches its end (or the last batch).
+   * Plain loops: a record counts in each of its windows whose end is after its batch's watermark
+   * (Spark judges late data per window; watermark 0 = none yet); a window is emitted once, with its
+   * final count, in the first batch whose watermark reaches its end, or in the last batch (flushAtEnd).
    */
   model: {
     perKeyOrder: false,
@@ -47,9 +50,9 @@ export const windowedCounts = defineStreamingJob({
       const rows: Row[] = [];
       for (const b of batches) {
         for (const r of b.records) {
-          if (r.eventTimeMs < b.watermarkMs) continue; // late
           // every window [start, start + SIZE) with start a multiple of SLIDE that contains t
           for (let start = Math.floor(r.eventTimeMs / WINDOW_SLIDE_MS) * WINDOW_SLIDE_MS; start > r.eventTimeMs - WINDOW_SIZE_MS; start -= WINDOW_SLIDE_MS) {
+            if (b.watermarkMs > 0 && start + WINDOW_SIZE_MS <= b.watermarkMs) continue; // this window is closed: late for it
             const id = `${start}|${r.key}`;
             const w = open.get(id) ?? { sensor: r.key, start, count: 0 };
             w.count++;

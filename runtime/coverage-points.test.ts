@@ -3,12 +3,12 @@
  * failpoints and knobs — and a disarmed run reports none.
  */
 import { describe, expect, it } from 'vitest';
-import { Coverage, COVERAGE_POINT_NAMES } from '../coverage.js';
-import { MemoryEventSink, type EngineEvent } from '../events.js';
-import { Failpoints } from '../failpoints.js';
-import { RECOVERY_ATTEMPTS_KEY } from './recovery-attempts.js';
+import { Coverage, COVERAGE_POINT_NAMES } from '../engine/coverage.js';
+import { MemoryEventSink, type EngineEvent } from '../engine/events.js';
+import { Failpoints } from '../engine/failpoints.js';
+import { RECOVERY_ATTEMPTS_KEY } from '../engine/streaming/recovery-attempts.js';
 import { memoryStores, referenceRows, runWithFaults } from './test-support/sim.js';
-import { runStreamingQuery, type StreamingRunOptions } from './run.js';
+import { runStreamingJob as runStreamingQuery, type JobStreamingRunOptions as StreamingRunOptions } from './run-job.js';
 
 const base: StreamingRunOptions = { scenario: 'running-totals', seed: 3, size: 300, maxBatchRecords: 20, partitions: 2 };
 
