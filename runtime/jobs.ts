@@ -94,11 +94,18 @@ export function jobModuleHash(ref: string): string {
 async function loadModuleJob(file: string, ref: string): Promise<Job> {
   if (!fs.existsSync(file)) throw new UserError(`job module ${ref} not found (resolved to ${file})`);
   if (!fs.statSync(file).isFile()) throw new UserError(`job module ${ref} is not a file (resolved to ${file})`);
-  if (/\.(m?ts|cts)$/.test(file) && !process.env.VITEST) await registerTsx(ref);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (err) {
+      // Plain Node cannot import TypeScript: register tsx's loader (when installed) and try again.
+      if ((err as NodeJS.ErrnoException)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.(m?ts|cts)$/.test(file)) throw err;
+      await registerTsx(ref);
+      mod = (await import(`${pathToFileURL(file).href}?tsx`)) as Record<string, unknown>;
+    }
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const e = err as Error;
     throw new UserError(`job module ${ref} throws at load: ${e?.name ?? 'Error'}: ${firstLine(e?.message ?? String(err))}`);
   }

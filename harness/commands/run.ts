@@ -78,13 +78,14 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   (await import('../process/registry.js')).cleanUpOnUncaughtError();
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const scenarios = await chaosScenarios(o.scenario ?? 'all', mode, o.job);
-  let records: { path: string; count: number } | undefined;
+  let records: { path: string; count: number; minPartitions: number } | undefined;
   if (o.input !== undefined) {
     if (scenarios.length !== 1 || scenarios[0]!.kind !== 'streaming') throw new UserError('--input feeds recorded records to one streaming job: give --job PATH or --scenario NAME with it');
     const { readRecords } = await import('../../runtime/records.js');
     const { default: nodePath } = await import('node:path');
     const p = nodePath.resolve(o.input);
-    records = { path: p, count: readRecords(p).events.length };
+    const events = readRecords(p).events;
+    records = { path: p, count: events.length, minPartitions: 1 + Math.max(0, ...events.map((e) => e.partition ?? 0)) };
   }
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
     throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');

@@ -47,7 +47,7 @@ export interface ChaosRunOptions {
   mutant?: string;
   maxSize?: number;
   /** Recorded input (`--input`): fed to every trial of a streaming job instead of generated input. */
-  records?: { path: string; count: number };
+  records?: { path: string; count: number; minPartitions: number };
   sink?: TrialArbOptions['sink'];
   store?: TrialArbOptions['store'];
   source?: TrialArbOptions['source'];
