@@ -182,6 +182,8 @@ export type CheckerName =
 export interface Verdict {
   checker: CheckerName;
   ok: boolean;
+  /** The checker threw: it could not judge (not ok, and not a finding about the engine either). */
+  unknown?: true;
   /** One sentence a person can act on. */
   message: string;
   /** Rows expected but missing (sample). */
@@ -209,6 +211,13 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   reference: string[];
   /** Output of the independent reference model, when the scenario has one (sorted). */
   model?: string[];
+  /** Output of a second failure-free run, when the trial checked determinism (sorted). */
+  determinismOutput?: string[];
+  /** Whether the engine processed all input (its outputs were read); absent in Histories written before it. */
+  finished?: boolean;
+  /** Verdicts observed while running (clean exits, refusals, liveness): kept as recorded when a History is re-judged. */
+  observed?: Verdict[];
+  /** Every verdict: the observed ones and those check(history) computed from the data. */
   verdicts: Verdict[];
   ok: boolean;
   /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
@@ -255,6 +264,9 @@ export interface FailureSummary {
   path: string | null;
   replayFile?: string;
   replayCommand?: string;
+  /** The trial's History on its own (`chaos check FILE` re-judges it without re-running). */
+  historyFile?: string;
+  checkCommand?: string;
   /** `chaos run` with the fast-check seed and path that regenerates this trial. */
   rerunCommand?: string;
   history: History;

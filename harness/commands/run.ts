@@ -26,6 +26,7 @@ export interface RunCommandOptions {
   trialTimeout?: string;
   path?: string;
   untilCovered?: string | boolean;
+  keepHistories?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -49,6 +50,7 @@ export function registerRun(program: Command): void {
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
+    .option('--keep-histories', "write every trial's History to <out>/histories/ (failing trials' are always written; `chaos check FILE` re-judges one)")
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
@@ -117,6 +119,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       ...(o.mutant ? { mutant: o.mutant } : {}),
       ...(maxSize ? { maxSize } : {}),
       ...(records ? { records } : {}),
+      ...(o.keepHistories ? { keepHistories: true } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
       ...(untilCovered !== undefined ? { untilCovered } : {}),

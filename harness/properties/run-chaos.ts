@@ -44,6 +44,8 @@ export interface ChaosRunOptions {
   budgetMs?: number;
   seed: number;
   outDir?: string;
+  /** Write every trial's History to <outDir>/histories/ (failing trials' are always written). */
+  keepHistories?: boolean;
   mutant?: string;
   maxSize?: number;
   /** Recorded input (`--input`): fed to every trial of a streaming job instead of generated input. */
@@ -87,6 +89,15 @@ function sameSpec(a: TrialSpec, b: TrialSpec): boolean {
 
 export function replayCommand(file: string): string {
   return `${chaosCommand()} replay ${JSON.stringify(file).slice(1, -1)}`;
+}
+
+/** A trial's History as its own file, `chaos check FILE` re-judges it: <outDir>/histories/<trialId>.json. */
+export function writeHistoryFile(outDir: string, history: History): string {
+  const dir = path.join(outDir, 'histories');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${history.trialId}.json`);
+  fs.writeFileSync(file, JSON.stringify(history) + '\n');
+  return file;
 }
 
 export function writeReplayFile(outDir: string, history: History, spec: TrialSpec, fastCheck: ReplayFile['fastCheck']): string {
@@ -229,6 +240,8 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
         exploration.add(h);
       }
+      // Every failing trial (not the shrink candidates) leaves its History; with keepHistories every trial does.
+      if (opts.outDir && !shrinking && (!h.ok || opts.keepHistories)) writeHistoryFile(opts.outDir, h);
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
         if (!shrinking) {
@@ -258,6 +271,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       }
       const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
+      const historyFile = opts.outDir ? writeHistoryFile(opts.outDir, h) : undefined;
       const entry = entryOf(spec.scenario);
       const failure: FailureSummary = {
         trialId: h.trialId,
@@ -269,6 +283,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         seed: details.seed,
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
+        ...(historyFile ? { historyFile, checkCommand: `${chaosCommand()} check ${quoteArg(historyFile)}` } : {}),
         rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
         history: h,
       };

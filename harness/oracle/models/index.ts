@@ -10,7 +10,7 @@ import type { ScenarioModel } from './model.js';
 import { trialInput } from './input.js';
 import { microBatches } from './micro-batches.js';
 
-export async function modelFor(spec: TrialSpec): Promise<ScenarioModel | undefined> {
+export async function modelFor(spec: Pick<TrialSpec, 'scenario'>): Promise<ScenarioModel | undefined> {
   const job = await loadJob(spec.scenario);
   if (job.kind !== 'streaming' || !job.model) return undefined;
   return jobModel(job, job.model);
