@@ -1,7 +1,8 @@
 /** `chaos engine run ...`: the engine process entry under the chaos CLI (same flags, codec and code as runtime/main.ts). */
 import { Command, Option } from 'commander';
 import { ENGINE_RUN_FLAGS, fromFlags, type EngineRun, type EngineRunFlagValues } from '../../runtime/engine-run.js';
-import { engineRun } from '../../runtime/run-command.js';
+import { engineRun, reportEngineError } from '../../runtime/run-command.js';
+import { UserError } from '../../engine/index.js';
 
 /** `run` is what executes the parsed run (the engine; tests pass a recorder to see what commander parsed). */
 export function registerEngine(program: Command, run: (r: EngineRun) => Promise<number> = engineRun): void {
@@ -20,7 +21,15 @@ export function registerEngine(program: Command, run: (r: EngineRun) => Promise<
       const camel = name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
       if (opts[camel] !== undefined) values[name] = opts[camel];
     }
-    const code = await run(fromFlags(values));
+    let code: number;
+    try {
+      code = await run(fromFlags(values));
+    } catch (err) {
+      // Usage errors go to the CLI's own one-line handler; everything else is judged like the slim
+      // entry does (a service outage is exit 1, "the attempt failed"), never a bare stack trace.
+      if (err instanceof UserError) throw err;
+      code = reportEngineError(err, 'chaos');
+    }
     if (code !== 0) process.exitCode = code;
   });
 }

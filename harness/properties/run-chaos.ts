@@ -24,6 +24,7 @@ import { runTrial } from '../trial/run-trial.js';
 import { isModulePath } from '../../runtime/job-ref.js';
 import { jobModuleHash } from '../../runtime/jobs.js';
 import { readRecords } from '../../runtime/records.js';
+import { checkServicesOpened } from '../oracle/services-opened.js';
 import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
@@ -79,6 +80,10 @@ export interface ChaosRunOptions {
   env?: Record<string, string>;
   /** The run's S3 server (process mode, --store s3): enables storage-restart, and storage-outage when it has a proxy. */
   storage?: ServiceHandle;
+  /** The run's Kafka broker (process mode, Kafka source or sink): enables broker-restart. */
+  broker?: ServiceHandle;
+  /** Does the run's S3 server enforce If-None-Match? (zombie faults need a store that can fence) */
+  s3ConditionalWrites?: boolean;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
   onFailure?: (f: FailureSummary) => void;
 }
@@ -154,10 +159,28 @@ function usesServices(opts: ChaosRunOptions, kind: ChaosScenario['kind']): boole
   return kind === 'streaming' && (opts.source === 'kafka' || opts.sink === 'kafka');
 }
 
-/** Storage faults the run's services support: a restartable S3 server the checkpoint lives on, and a proxy in front of it. */
-export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage'>): StorageFaultKind[] {
-  if (opts.mode !== 'process' || opts.store !== 's3' || !opts.storage) return [];
-  return opts.storage.proxy ? ['storage-restart', 'storage-outage'] : ['storage-restart'];
+/**
+ * Faults that depend on the run's services: a restartable S3 server the checkpoint lives on (and a
+ * proxy in front of it), a Kafka broker the run owns, and zombies — offered only where the store
+ * can fence a stale writer (fs; S3 that enforces If-None-Match): on s3rver fencing is not
+ * verifiable here (zombieFencingNote says so in the summary).
+ */
+export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage' | 'broker' | 'source' | 'sink' | 's3ConditionalWrites'>): StorageFaultKind[] {
+  if (opts.mode !== 'process') return [];
+  const kinds: StorageFaultKind[] = [];
+  if (opts.store === 's3' && opts.storage) kinds.push(...(opts.storage.proxy ? (['storage-restart', 'storage-outage'] as const) : (['storage-restart'] as const)));
+  if (opts.broker && (opts.source === 'kafka' || opts.sink === 'kafka')) kinds.push('broker-restart');
+  if (zombieFencingNote(opts) === undefined) kinds.push('zombie');
+  return kinds;
+}
+
+/** Why zombie faults are not drawn in this run, or undefined when they are. */
+export function zombieFencingNote(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'sink' | 's3ConditionalWrites'>): string | undefined {
+  if (opts.mode !== 'process') return 'zombie: process mode only';
+  if ((opts.store === 's3' || opts.sink === 's3') && opts.s3ConditionalWrites !== true) {
+    return 'zombie: fencing not verifiable here — the S3 server ignores If-None-Match (s3rver), so a stale writer cannot be fenced; zombie faults were not drawn';
+  }
+  return undefined;
 }
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
@@ -183,6 +206,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.storage ? { storage: opts.storage } : {}),
+    ...(opts.broker ? { broker: opts.broker } : {}),
   };
   const storageFaults = storageFaultKinds(opts);
   const untilCovered = opts.untilCovered;
@@ -239,6 +263,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
         if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
         exploration.add(h);
+        if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
       // Every failing trial (not the shrink candidates) leaves its History; with keepHistories every trial does.
       if (opts.outDir && !shrinking && (!h.ok || opts.keepHistories)) writeHistoryFile(opts.outDir, h);
