@@ -94,20 +94,19 @@ export function jobModuleHash(ref: string): string {
 async function loadModuleJob(file: string, ref: string): Promise<Job> {
   if (!fs.existsSync(file)) throw new UserError(`job module ${ref} not found (resolved to ${file})`);
   if (!fs.statSync(file).isFile()) throw new UserError(`job module ${ref} is not a file (resolved to ${file})`);
+  const url = pathToFileURL(file).href;
   let mod: Record<string, unknown>;
   try {
-    try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    } catch (err) {
-      // Plain Node cannot import TypeScript: register tsx's loader (when installed) and try again.
-      if ((err as NodeJS.ErrnoException)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.(m?ts|cts)$/.test(file)) throw err;
-      await registerTsx(ref);
-      mod = (await import(`${pathToFileURL(file).href}?tsx`)) as Record<string, unknown>;
-    }
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const e = err as Error;
-    throw new UserError(`job module ${ref} throws at load: ${e?.name ?? 'Error'}: ${firstLine(e?.message ?? String(err))}`);
+    // Plain Node cannot import TypeScript: register tsx's loader (when installed) and try again.
+    if ((err as NodeJS.ErrnoException)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.(m?ts|cts)$/.test(file)) throw throwsAtLoad(ref, err);
+    await registerTsx(ref);
+    try {
+      mod = (await import(`${url}?tsx`)) as Record<string, unknown>;
+    } catch (again) {
+      throw throwsAtLoad(ref, again);
+    }
   }
   const def = mod.default !== undefined ? mod.default : mod.job;
   if (def === undefined) {
@@ -139,6 +138,12 @@ async function registerTsx(ref: string): Promise<void> {
   } catch {
     throw new UserError(`job module ${ref} is TypeScript, and tsx is not installed here: compile it to .js (tsc), or npm install tsx`);
   }
+}
+
+/** What a module that failed to load is reported as: its error's name and first line, no stack. */
+function throwsAtLoad(ref: string, err: unknown): UserError {
+  const e = err as Error;
+  return new UserError(`job module ${ref} throws at load: ${e?.name ?? 'Error'}: ${firstLine(e?.message ?? String(err))}`);
 }
 
 function firstLine(s: string): string {
