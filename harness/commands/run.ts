@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
+import type { FaultKind, RunSummary } from '../history.js';
 
 export interface RunCommandOptions {
   scenario?: string;
@@ -27,6 +28,8 @@ export interface RunCommandOptions {
   path?: string;
   untilCovered?: string | boolean;
   keepHistories?: boolean;
+  /** Library callers (checkRecovery): only these fault kinds. */
+  faultKinds?: FaultKind[];
 }
 
 export function registerRun(program: Command): void {
@@ -59,6 +62,14 @@ export function registerRun(program: Command): void {
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
+  return (await runAndReport(o)).code;
+}
+
+/**
+ * `chaos run` as a function: runs the trials, writes the reports, prints the summary lines, and
+ * returns the exit code with the run summary `--json` prints (what checkRecovery returns).
+ */
+export async function runAndReport(o: RunCommandOptions): Promise<{ code: number; summary: RunSummary }> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
@@ -120,6 +131,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       ...(maxSize ? { maxSize } : {}),
       ...(records ? { records } : {}),
       ...(o.keepHistories ? { keepHistories: true } : {}),
+      ...(o.faultKinds ? { faultKinds: o.faultKinds } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
       ...(untilCovered !== undefined ? { untilCovered } : {}),
@@ -164,7 +176,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +
         `${notAsked[0]!.trialId}: ${notAsked[0]!.mismatches[0]}. Nothing was tested as asked (exit 2); see servicesOpened in the report\n`,
     );
-    return 2;
+    return { code: 2, summary };
   }
-  return summary.ok ? 0 : 1;
+  return { code: summary.ok ? 0 : 1, summary };
 }
