@@ -111,6 +111,10 @@ export function runMarkdown(s: RunSummary): string {
   if (s.faultKinds.length) {
     lines.push(mdTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), ['l', 'r', 'r']), '');
   }
+  if (s.engine) lines.push(`External target on ${s.engine}.`, '');
+  if (s.failpoints?.length) {
+    lines.push(mdTable(['named failpoint', 'trials armed', 'hits'], s.failpoints.map((f) => [f.name, String(f.armed), String(f.hits)]), ['l', 'r', 'r']), '');
+  }
   const services = servicesLines(s);
   if (services.length) lines.push(...services.map((l) => `- ${l}`), '');
   if (s.exploration) lines.push(...explorationMarkdown(s.exploration));

@@ -65,6 +65,7 @@ export async function checkReplayInputs(replay: ReplayFile, file: string): Promi
 
 async function replayCommand(file: string, o: { mode?: string; json?: boolean }): Promise<number> {
   const replay = readReplayFile(file);
+  if (replay.trial.target) return (await import('./replay-target.js')).replayTarget(replay, o);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : replay.mode;
   await checkReplayInputs(replay, file);
   if (replay.trial.config.mutant) {

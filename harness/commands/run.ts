@@ -26,6 +26,9 @@ export interface RunCommandOptions {
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  target?: string;
+  master?: string;
+  prestart?: boolean;
   untilCovered?: string | boolean;
   keepHistories?: boolean;
   /** Library callers (checkRecovery): only these fault kinds. */
@@ -55,6 +58,9 @@ export function registerRun(program: Command): void {
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--keep-histories', "write every trial's History to <out>/histories/ (failing trials' are always written; `chaos check FILE` re-judges one)")
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
+    .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -62,6 +68,8 @@ export function registerRun(program: Command): void {
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
+  if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
   return (await runAndReport(o)).code;
 }
 
@@ -71,6 +79,8 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
  */
 export async function runAndReport(o: RunCommandOptions): Promise<{ code: number; summary: RunSummary }> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) throw new UserError('--target runs through `chaos run --target SPEC`; checkRecovery takes a job');
+  if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
   if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');
