@@ -341,10 +341,6 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
-  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
-  failpoints?: Array<{ name: string; armed: number; hits: number }>;
-  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
-  engine?: string;
   /**
    * Process mode: per trial, which store, source and sink each incarnation actually opened (its
    * `services.opened` event) and every difference from what the trial asked for. Any difference
@@ -356,6 +352,10 @@ export interface RunSummary {
     incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
     mismatches: string[];
   }>;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }
