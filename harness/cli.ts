@@ -10,6 +10,7 @@ import { registerEngine } from './commands/engine.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerRun } from './commands/run.js';
 import { registerReplay } from './commands/replay.js';
+import { registerCheck } from './commands/check.js';
 import { registerMutants } from './commands/mutants.js';
 import { registerTune } from './commands/tune.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerScenarios(program);
   registerRun(program);
   registerReplay(program);
+  registerCheck(program);
   registerMutants(program);
   registerTune(program);
   return program;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
+import { jobLabel } from '../runtime/job-ref.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -102,11 +103,14 @@ export interface FaultSchedule {
 
 /** Input generator parameters, passed to the scenario's generator with the seed. */
 export interface InputParams {
+  /** Generated input: records to generate. Recorded input: how many records the files hold. */
   size: number;
   keys?: number;
   disorderMs?: number;
   lateFraction?: number;
   growthBatches?: number;
+  /** Recorded input (`--input FILE|DIR`, absolute path): these records instead of the job's generator. */
+  records?: string;
 }
 
 export interface TrialConfig {
@@ -217,6 +221,8 @@ export type CheckerName =
 export interface Verdict {
   checker: CheckerName;
   ok: boolean;
+  /** The checker threw: it could not judge (not ok, and not a finding about the engine either). */
+  unknown?: true;
   /** One sentence a person can act on. */
   message: string;
   /** Rows expected but missing (sample). */
@@ -244,6 +250,13 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   reference: string[];
   /** Output of the independent reference model, when the scenario has one (sorted). */
   model?: string[];
+  /** Output of a second failure-free run, when the trial checked determinism (sorted). */
+  determinismOutput?: string[];
+  /** Whether the engine processed all input (its outputs were read); absent in Histories written before it. */
+  finished?: boolean;
+  /** Verdicts observed while running (clean exits, refusals, liveness): kept as recorded when a History is re-judged. */
+  observed?: Verdict[];
+  /** Every verdict: the observed ones and those check(history) computed from the data. */
   verdicts: Verdict[];
   ok: boolean;
   /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
@@ -257,7 +270,7 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
 export function newHistory(spec: TrialSpec, mode: Mode, guarantee: History['guarantee'], startedAt: number, verdicts: Verdict[]): History {
   return {
     version: HISTORY_VERSION,
-    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
+    trialId: `${jobLabel(spec.scenario)}-${randomBytes(4).toString('hex')}`,
     mode,
     scenario: spec.scenario,
     kind: spec.kind,
@@ -298,6 +311,10 @@ export interface ReplayFile {
   replayVersion: 1;
   mode: Mode;
   trial: TrialSpec;
+  /** The job module (`--job PATH`) the trial ran and its sha256: replay refuses a module that changed. */
+  jobModule?: { path: string; sha256: string };
+  /** What identifies the recorded input (`--input`): replay refuses records that changed. */
+  recordsId?: string;
   history: History;
   fastCheck?: { seed: number; path: string | null; counterexample: unknown };
   /** The command that re-runs it. */
@@ -316,6 +333,9 @@ export interface FailureSummary {
   path: string | null;
   replayFile?: string;
   replayCommand?: string;
+  /** The trial's History on its own (`chaos check FILE` re-judges it without re-running). */
+  historyFile?: string;
+  checkCommand?: string;
   /** `chaos run` with the fast-check seed and path that regenerates this trial. */
   rerunCommand?: string;
   history: History;

@@ -9,6 +9,8 @@
  * - The harness reaches the engine only through its public faces (engine/index.ts for runners,
  *   engine/clients.ts for the S3/Kafka clients, engine/job/index.ts for job types). Tests may look
  *   inside lower layers (they test them), but never above their own layer.
+ * - The scenarios are ordinary jobs: they import the engine only through the job-author API
+ *   (engine/job/index.ts, the package root's face), exactly as a user's job does.
  * - harness/cli.ts and harness/commands/ are the `chaos` command (DESIGN puts the CLI in harness/);
  *   `chaos run` and `chaos tune` write the reports DESIGN says they write, so these files — and only
  *   these — may import reports/.
@@ -22,7 +24,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LAYERS = ['engine', 'scenarios', 'mutants', 'runtime', 'harness', 'reports'] as const;
 type Layer = (typeof LAYERS)[number];
-const ENGINE_FACES = ['engine/index.ts', 'engine/clients.ts', 'engine/job/index.ts'];
+const JOB_API = 'engine/job/index.ts';
+const ENGINE_FACES = ['engine/index.ts', 'engine/clients.ts', JOB_API];
 
 function layerOf(rel: string): Layer | undefined {
   const top = rel.split('/')[0]!;
@@ -66,6 +69,9 @@ export function violations(fromRel: string, targetRel: string): string[] {
   if (from === 'harness' && to === 'engine' && !isTest && !ENGINE_FACES.includes(targetRel)) {
     out.push(`harness/ reaches the engine only through ${ENGINE_FACES.join(', ')}`);
   }
+  if (from === 'scenarios' && to === 'engine' && !isTest && targetRel !== JOB_API) {
+    out.push(`scenarios/ are ordinary jobs: they use only the job-author API ${JOB_API}, as a user's job does`);
+  }
   return out;
 }
 
@@ -103,6 +109,8 @@ describe('layer walls', () => {
     expect(violations('harness/commands/run.ts', 'reports/run-report.ts')).toEqual([]);
     expect(violations('reports/run-report.ts', 'harness/history.ts')).toEqual([]);
     expect(violations('runtime/jobs.ts', 'scenarios/index.ts')).toEqual([]);
+    expect(violations('scenarios/streaming/wordcount.ts', 'engine/streaming/operators.ts')).toHaveLength(1);
+    expect(violations('scenarios/streaming/wordcount.ts', 'engine/job/index.ts')).toEqual([]);
     expect(moduleSpecifiers(`const m = await import('../x.js'); import a from './y.js'; export { b } from "./z.js"; new URL('../w.js', import.meta.url)`).sort()).toEqual(
       ['../w.js', '../x.js', './y.js', './z.js'],
     );

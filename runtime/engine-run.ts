@@ -36,6 +36,8 @@ export interface EngineRun {
   events?: string;
   sink?: string;
   input?: string;
+  /** Recorded input records (JSON lines file or directory) instead of the job's generator. */
+  records?: string;
   keys?: number;
   disorderMs?: number;
   lateFraction?: number;
@@ -87,6 +89,7 @@ export const ENGINE_RUN_FIELDS: { readonly [K in Exclude<keyof EngineRun, 'job'>
   events: { flag: 'events', kind: 'string', help: 'append NDJSON events to FILE (default stdout)' },
   sink: { flag: 'sink', kind: 'string', help: 'files (exactly-once, default) | append (at-least-once) | s3 (files sink on S3) | kafka (--sink-topic)' },
   input: { flag: 'input', kind: 'string', help: 'directory of the source log (default <output>/.source-log)' },
+  records: { flag: 'records', kind: 'string', help: 'recorded input: a JSON-lines file or a directory of *.jsonl (key, value, eventTimeMs, optional partition and arrivalBatch) fed instead of the generated input' },
   keys: { flag: 'keys', kind: 'int', min: 1, help: 'input knob: distinct keys (default per job)' },
   disorderMs: { flag: 'disorder-ms', kind: 'int', min: 0, help: 'input knob: max event-time disorder in ms' },
   lateFraction: { flag: 'late-fraction', kind: 'num', min: 0, max: 1, help: 'input knob: fraction of late records (0..1)' },

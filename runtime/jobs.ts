@@ -1,18 +1,21 @@
 /**
  * Finding a job: by the name of a bundled one (the scenarios), or by the path of a job module a user
- * wrote (compiled .js/.mjs; .ts when tsx is installed). The engine never does this — it is handed
- * the definition — and executor processes call the same loader with the same reference, as
- * spark-submit ships the application jar to every executor.
+ * wrote (compiled .js/.mjs; .ts when tsx is installed). Both go through the same loader: a bundled
+ * name only says which module file to load (scenarios/index.ts bundledJobModules), so a bundled job
+ * has no privilege a user's job lacks. The engine never does this — it is handed the definition —
+ * and executor processes call the same loader with the same reference, as spark-submit ships the
+ * application jar to every executor.
  *
  * A bad reference or module is a UserError (exit 2) naming the module and what is wrong: not found,
  * no definition exported, definition invalid, throws at load.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../engine/errors.js';
 import type { BatchJob, JobInfo, StreamingJob } from '../engine/job/index.js';
-import { allScenarios } from '../scenarios/index.js';
+import { allScenarios, bundledJobModules } from '../scenarios/index.js';
 import { isModulePath } from './job-ref.js';
 
 export { isModulePath };
@@ -22,17 +25,46 @@ export type Job = StreamingJob | BatchJob;
 /** The jobs bundled with the package (the scenarios), listed by `chaos scenarios`. */
 export const bundledJobs: readonly Job[] = allScenarios as readonly Job[];
 
+const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+
+/** A bundled job by name (sync, for listings and checks); UserError listing them when unknown. */
+export function findBundledJob(name: string): Job {
+  const found = bundledJobs.find((s) => s.name === name);
+  if (!found) throw unknownJob(name);
+  return found;
+}
+
+function unknownJob(name: string): UserError {
+  return new UserError(
+    `unknown scenario "${name}". Known scenarios: ${bundledJobs.map((s) => s.name).join(', ')}; run \`chaos scenarios\` to list them, or pass a job module path (--job ./my-job.js).`,
+  );
+}
+
+/** The module file a reference names: the path itself, or a bundled job's module. */
+export function jobModuleFile(ref: string): string {
+  if (isModulePath(ref)) return path.resolve(ref);
+  const rel = bundledJobModules[ref];
+  if (rel === undefined) throw unknownJob(ref);
+  const compiled = path.join(SCENARIOS_DIR, rel);
+  // Under vitest the sources run as TypeScript: the module is the .ts file beside the .js name.
+  return fs.existsSync(compiled) ? compiled : compiled.replace(/\.js$/, '.ts');
+}
 
 const loaded = new Map<string, Promise<Job>>();
 
 /** The job a reference (bundled name or module path) names; cached per process. */
 export function loadJob(ref: string): Promise<Job> {
-  const key = isModulePath(ref) ? path.resolve(ref) : ref;
-  let p = loaded.get(key);
+  let file: string;
+  try {
+    file = jobModuleFile(ref);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let p = loaded.get(file);
   if (!p) {
-    p = isModulePath(ref) ? loadModuleJob(key, ref) : Promise.resolve(findBundledJob(ref));
-    loaded.set(key, p);
-    p.catch(() => loaded.delete(key));
+    p = loadModuleJob(file, ref);
+    loaded.set(file, p);
+    p.catch(() => loaded.delete(file));
   }
   return p;
 }
@@ -49,64 +81,69 @@ export async function loadBatchJob(ref: string): Promise<BatchJob> {
   return job;
 }
 
-/** A bundled job by name; UserError listing them when unknown. */
-export function findBundledJob(name: string): Job {
-  const found = bundledJobs.find((s) => s.name === name);
-  if (!found) {
-    throw new UserError(
-      `unknown scenario "${name}". Known scenarios: ${bundledJobs.map((s) => s.name).join(', ')}; run \`chaos scenarios\` to list them, or pass a job module path (--job ./my-job.js).`,
-    );
+/** sha256 of a job module file's content: a replay file records it, and refuses a changed module. */
+export function jobModuleHash(ref: string): string {
+  const file = jobModuleFile(ref);
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch (err) {
+    throw new UserError(`job module ${ref} cannot be read: ${(err as Error).message}`);
   }
-  return found;
 }
 
 async function loadModuleJob(file: string, ref: string): Promise<Job> {
   if (!fs.existsSync(file)) throw new UserError(`job module ${ref} not found (resolved to ${file})`);
-  if (!fs.statSync(file).isFile()) throw new UserError(`job module ${ref} is not a file`);
-  if (/\.(m?ts|cts)$/.test(file) && !process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST) {
-    await registerTsx(ref);
-  }
+  if (!fs.statSync(file).isFile()) throw new UserError(`job module ${ref} is not a file (resolved to ${file})`);
+  const url = pathToFileURL(file).href;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    const e = err as Error;
-    throw new UserError(`job module ${ref} throws at load: ${e?.name ?? 'Error'}: ${firstLine(e?.message ?? String(err))}`);
+    // Plain Node cannot import TypeScript: register tsx's loader (when installed) and try again.
+    if ((err as NodeJS.ErrnoException)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.(m?ts|cts)$/.test(file)) throw throwsAtLoad(ref, err);
+    await registerTsx(ref);
+    try {
+      mod = (await import(`${url}?tsx`)) as Record<string, unknown>;
+    } catch (again) {
+      throw throwsAtLoad(ref, again);
+    }
   }
-  const candidates = [mod.default, mod.job, (mod.default as Record<string, unknown> | undefined)?.default].filter((x) => x !== undefined);
-  if (candidates.length === 0) {
-    throw new UserError(`job module ${ref} exports no job definition: export default defineStreamingJob({...}) or defineBatchJob({...}) (or export const job = ...)`);
+  const def = mod.default !== undefined ? mod.default : mod.job;
+  if (def === undefined) {
+    throw new UserError(`job module ${ref} exports no job definition: add \`export default defineStreamingJob({...})\` (or defineBatchJob, or \`export const job = ...\`)`);
   }
-  const def = candidates[0] as Partial<JobInfo> & Record<string, unknown>;
-  const why = invalidReason(def);
+  const why = invalidReason(def as Partial<JobInfo> & Record<string, unknown>);
   if (why) throw new UserError(`job module ${ref} exports an invalid job definition: ${why}`);
-  return def as unknown as Job;
+  return def as Job;
 }
 
 /** What is wrong with an exported definition (undefined when it is a job made by defineStreamingJob/defineBatchJob). */
-function invalidReason(def: Partial<JobInfo> & Record<string, unknown>): string | undefined {
-  if (def === null || typeof def !== 'object') return `expected an object from defineStreamingJob/defineBatchJob, got ${def === null ? 'null' : typeof def}`;
-  if (def.kind !== 'streaming' && def.kind !== 'batch') return 'kind is neither "streaming" nor "batch" (build it with defineStreamingJob or defineBatchJob)';
+function invalidReason(def: (Partial<JobInfo> & Record<string, unknown>) | null): string | undefined {
+  if (def === null || typeof def !== 'object') return `expected the object defineStreamingJob/defineBatchJob returns, got ${def === null ? 'null' : typeof def}`;
+  if (def.kind !== 'streaming' && def.kind !== 'batch') return 'it was not made by defineStreamingJob or defineBatchJob (its kind is neither "streaming" nor "batch")';
   if (typeof def.name !== 'string' || !def.name) return 'it has no name';
-  if (def.kind === 'streaming') {
-    if (typeof def.generate !== 'function') return 'generate(seed, size, knobs) is not a function';
-    if (typeof def.buildQuery !== 'function') return 'buildQuery(seed, knobs) is not a function';
-    if (typeof def.defaults !== 'object' || def.defaults === null) return 'defaults (input knobs) are missing';
-  } else {
-    if (typeof def.build !== 'function') return 'build(ctx, input) is not a function';
-    if (typeof def.referenceResult !== 'function') return 'referenceResult(seed, size, params) is not a function';
-    if (typeof def.defaults !== 'object' || def.defaults === null) return 'defaults ({ size, params }) are missing';
-  }
+  const needs = def.kind === 'streaming' ? ['generate', 'buildQuery'] : ['build', 'referenceResult'];
+  for (const f of needs) if (typeof def[f] !== 'function') return `${f} is not a function`;
+  if (typeof def.defaults !== 'object' || def.defaults === null) return 'defaults are missing';
   return undefined;
 }
 
+let tsxRegistered = false;
 async function registerTsx(ref: string): Promise<void> {
+  if (tsxRegistered || process.execArgv.some((a) => a.includes('tsx'))) return;
   try {
     const api = (await import('tsx/esm/api')) as { register: () => unknown };
     api.register();
+    tsxRegistered = true;
   } catch {
-    throw new UserError(`job module ${ref} is TypeScript, and tsx is not installed: compile it to .js (tsc), or npm install tsx`);
+    throw new UserError(`job module ${ref} is TypeScript, and tsx is not installed here: compile it to .js (tsc), or npm install tsx`);
   }
+}
+
+/** What a module that failed to load is reported as: its error's name and first line, no stack. */
+function throwsAtLoad(ref: string, err: unknown): UserError {
+  const e = err as Error;
+  return new UserError(`job module ${ref} throws at load: ${e?.name ?? 'Error'}: ${firstLine(e?.message ?? String(err))}`);
 }
 
 function firstLine(s: string): string {

@@ -22,6 +22,7 @@ import { openEngineServices, parseServiceFlags, type ServiceFlagValues, type Ser
 import type { BatchJob } from '../engine/job/index.js';
 import { ENGINE_RUN_FIELDS, type EngineRun } from './engine-run.js';
 import { loadJob } from './jobs.js';
+import { readRecords } from './records.js';
 import { partsFor } from './compose.js';
 import { executorEntry } from './entries.js';
 import { batchParamsOf, portableJobRef } from './run-job.js';
@@ -119,7 +120,8 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
   // A mutant's FsIo runs over the lazy "disk", so an fsync it skips is really missing from the journal.
   const ioFor = (root: string) => (run.lazyFs === true ? partsFor(mutant, lazyFsIo(root)).io : parts.io);
   const partitions = opts.partitions ?? 4;
-  const generated = { scenario: job, seed: opts.seed, size: opts.size, knobs: resolveKnobs(job, opts.input), partitions };
+  if (run.records !== undefined) opts.records = readRecords(run.records);
+  const generated = { scenario: job, seed: opts.seed, size: opts.size, knobs: resolveKnobs(job, opts.input), partitions, ...(opts.records ? { records: opts.records } : {}) };
   const svc = await openEngineServices(services, { checkpointDir, outputDir, partitions, failpoints, events, ioFor, input: generated });
   const { checkpoint, output } = svc;
   try {
@@ -152,7 +154,7 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
 }
 
 /** Fields that only mean something to streaming jobs: ignored (with a warning event) for batch ones. */
-const STREAMING_ONLY_FIELDS = ['maxBatchRecords', 'snapshotEvery', 'retainBatches', 'input', 'keys', 'disorderMs', 'lateFraction', 'growthBatches', 'lazyFs', 'cleanCheckpoint'] as const;
+const STREAMING_ONLY_FIELDS = ['maxBatchRecords', 'snapshotEvery', 'retainBatches', 'input', 'records', 'keys', 'disorderMs', 'lateFraction', 'growthBatches', 'lazyFs', 'cleanCheckpoint'] as const;
 
 /**
  * Batch jobs run on the batch engine (engine/batch/run.ts, loaded only when needed).

@@ -9,12 +9,17 @@ import { runStreamingQuery, type StreamingRunOptions, type StreamingRuntime } fr
 import { runBatchJob, type BatchRunOptions, type BatchRunResult } from '../engine/batch/run.js';
 import type { BatchJob } from '../engine/job/index.js';
 import { loadBatchJob, loadStreamingJob } from './jobs.js';
+import { readRecords } from './records.js';
 import { isModulePath } from './job-ref.js';
 import { partsFor } from './compose.js';
 import { executorEntry } from './entries.js';
 
 /** StreamingRunOptions with the job named by reference; `mutant` names a variant from mutants/. */
-export type JobStreamingRunOptions = Omit<StreamingRunOptions, 'job'> & { scenario: string };
+export type JobStreamingRunOptions = Omit<StreamingRunOptions, 'job' | 'records'> & {
+  scenario: string;
+  /** Recorded input: a JSON-lines file or directory (records.ts), instead of the job's generator. */
+  records?: string;
+};
 
 /** A job reference executors in other processes (other working directories) resolve to the same module. */
 export function portableJobRef(ref: string): string {
@@ -22,11 +27,11 @@ export function portableJobRef(ref: string): string {
 }
 
 export async function runStreamingJob(opts: JobStreamingRunOptions, rt: Omit<StreamingRuntime, 'protocol' | 'executorLaunch'>): Promise<{ batches: number; lastBatchId: number }> {
-  const { scenario, ...rest } = opts;
+  const { scenario, records, ...rest } = opts;
   const job = await loadStreamingJob(scenario);
   const parts = partsFor(opts.mutant);
   return runStreamingQuery(
-    { ...rest, job },
+    { ...rest, job, ...(records !== undefined ? { records: readRecords(records) } : {}) },
     {
       ...rt,
       protocol: parts.protocol,

@@ -5,7 +5,7 @@
  *   import { defineStreamingJob, map, runningAggregate } from 'checkpoint-chaos';
  *   export default defineStreamingJob({ name: 'clicks', description: '...', generate, buildQuery });
  */
-export { defineStreamingJob, DEFAULT_KNOBS, type StreamingJob, type StreamingJobDefinition, type InputKnobs, type JobInfo } from './streaming-job.js';
+export { defineStreamingJob, DEFAULT_KNOBS, type StreamingJob, type StreamingJobDefinition, type InputKnobs, type JobInfo, type JobModel, type ModelInput, type ModelBatch, type Row } from './streaming-job.js';
 export { defineBatchJob, type BatchJob, type BatchJobDefinition, type BatchParams, type BatchInput, type BatchPlan } from './batch-job.js';
 export { map, filter, flatMap, runningAggregate, windowCount, windowsOf, staticJoin, type RunningAggregateSpec, type WindowSpec } from '../streaming/operators.js';
 export type { Element, Stage, StageContext, StreamingQuery, KeyedState } from '../streaming/query.js';

@@ -10,6 +10,7 @@
 import { UserError } from '../errors.js';
 import type { InputEvent } from '../sources/partitioned-log.js';
 import type { StreamingQuery } from '../streaming/query.js';
+import type { JsonValue } from '../streaming/source.js';
 
 /** Knobs of a generated input; a job gives defaults, a run may override any of them. */
 export interface InputKnobs {
@@ -31,6 +32,42 @@ export interface JobInfo {
   description: string;
 }
 
+/** One micro-batch as a correct engine must cut it, computed by the harness independently of the engine. */
+export interface ModelBatch {
+  batchId: number;
+  /** The batch's records in engine read order: partition by partition, offsets ascending. */
+  records: InputEvent[];
+  /** The event-time watermark the batch runs with (0 without a watermark delay). */
+  watermarkMs: number;
+  /** The last batch: it reaches the end of every partition. */
+  endOfInput: boolean;
+}
+
+export interface ModelInput {
+  seed: number;
+  knobs: InputKnobs;
+  batches: ModelBatch[];
+}
+
+/** An output row: a flat JSON object as the job's `toRow` makes it. */
+export type Row = Record<string, JsonValue>;
+
+/**
+ * An independent model of a job: plain code (no engine operators) that computes, from the input
+ * cut into micro-batches, every row a correct engine outputs. The model checker compares the
+ * engine's output with it, so an engine bug that is not about recovery still shows.
+ */
+export interface JobModel {
+  /** The watermark delay of the job's event-time operators (windows), so batches carry the right watermark; omit without event-time operators. */
+  watermarkDelayMs?(knobs: InputKnobs): number;
+  /** Every output row of the whole run, in any order. */
+  expected(input: ModelInput): Row[];
+  /** Key, sequence and final value of a row: turns on the per-key order and final-state checks. */
+  shape?: { key(row: Row): string; seq(row: Row): number; value(row: Row): unknown };
+  /** Each key's rows arrive in sequence order (checked when `shape` is given). */
+  perKeyOrder?: boolean;
+}
+
 export interface StreamingJob extends JobInfo {
   kind: 'streaming';
   defaults: InputKnobs;
@@ -38,6 +75,7 @@ export interface StreamingJob extends JobInfo {
   generate(seed: number, size: number, knobs: InputKnobs): InputEvent[];
   /** The query; `seed` and `knobs` build static data (e.g. a join's table). Must be deterministic. */
   buildQuery(seed: number, knobs: InputKnobs): StreamingQuery;
+  model?: JobModel;
 }
 
 /** What a job author writes; `kind` is implied and knob defaults are filled in. */
@@ -45,8 +83,10 @@ export interface StreamingJobDefinition {
   name: string;
   description: string;
   defaults?: Partial<InputKnobs>;
+  /** The input generator (also used as is when a run feeds recorded records instead: then it is not called). */
   generate(seed: number, size: number, knobs: InputKnobs): InputEvent[];
   buildQuery(seed: number, knobs: InputKnobs): StreamingQuery;
+  model?: JobModel;
 }
 
 export const DEFAULT_KNOBS: InputKnobs = { keys: 100, disorderMs: 0, lateFraction: 0, growthBatches: 1 };
@@ -79,5 +119,11 @@ export function defineStreamingJob(def: StreamingJobDefinition): StreamingJob {
     if (!(k in DEFAULT_KNOBS)) throw bad(`defaults.${k} is not an input knob (knobs: ${Object.keys(DEFAULT_KNOBS).join(', ')})`);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`defaults.${k} must be a number`);
   }
-  return { name: def.name, kind: 'streaming', description: def.description, defaults, generate: def.generate, buildQuery: def.buildQuery };
+  if (def.model !== undefined) {
+    if (def.model === null || typeof def.model !== 'object' || typeof def.model.expected !== 'function') throw bad('model must be an object with expected({ seed, knobs, batches })');
+    if (def.model.shape !== undefined && ['key', 'seq', 'value'].some((f) => typeof (def.model!.shape as unknown as Record<string, unknown>)[f] !== 'function')) {
+      throw bad('model.shape needs key(row), seq(row) and value(row) functions');
+    }
+  }
+  return { name: def.name, kind: 'streaming', description: def.description, defaults, generate: def.generate, buildQuery: def.buildQuery, ...(def.model ? { model: def.model } : {}) };
 }

@@ -15,6 +15,7 @@ import type { StreamSource } from './source.js';
 import type { StreamSink } from './sink.js';
 import { UserError } from '../errors.js';
 import type { StreamingJob } from '../job/streaming-job.js';
+import type { InputEvent } from '../sources/partitioned-log.js';
 import { correctProtocol, type StreamingProtocol } from './protocol.js';
 import { readOutputRows } from '../sinks/read-output.js';
 import type { ExecutionContext } from './context.js';
@@ -59,6 +60,8 @@ export interface StreamingRunOptions {
   /** Batches of offsets/commits/state kept behind the newest complete state (default 20). */
   retainBatches?: number;
   input?: StreamingInputKnobs;
+  /** Recorded records fed instead of the job's generated input (`id` identifies them in the checkpoint fingerprint). */
+  records?: { id: string; events: readonly InputEvent[] };
   /** Label of the protocol variant the runner composed in (reported in engine.started); the engine does not interpret it. */
   mutant?: string;
   /** Remove the checkpoint after a successful bounded run. */
@@ -104,7 +107,7 @@ export async function runStreamingQuery(
   const knobs = resolveKnobs(scenario, opts.input);
   const protocol = rt.protocol ?? correctProtocol;
   const wiring: WiringContext = {
-    input: { scenario, seed: resolved.seed, size: resolved.size, knobs, partitions: resolved.partitions },
+    input: { scenario, seed: resolved.seed, size: resolved.size, knobs, partitions: resolved.partitions, ...(opts.records ? { records: opts.records } : {}) },
     output: rt.output,
     failpoints: rt.failpoints,
   };
@@ -194,6 +197,7 @@ async function startExecutorPool(count: number, executorFailpoints: string, ctx:
       partitions: ctx.opts.partitions,
       sourceDir: stored.store.location,
       sourcePrefix: stored.prefix,
+      sourceDescription: ctx.source.describe(),
       operators: ctx.fingerprint.operators,
     },
     executorFailpoints,

@@ -15,6 +15,7 @@ interface MutantsOptions {
   out: string;
   list?: boolean;
   maxSize?: string;
+  job?: string;
 }
 
 export function registerMutants(program: Command): void {
@@ -28,10 +29,19 @@ export function registerMutants(program: Command): void {
     .option('--mode <mode>', 'force process or sim for all (default: sim, process for mutants only real processes expose)')
     .option('--out <dir>', 'where replay files of the minimal failing trials go', 'out/mutants')
     .option('--max-size <n>', 'largest generated input (records)')
+    .option('--job <path|name>', 'attack the mutants with this streaming job (a module of your own) instead of every bundled streaming scenario')
     .option('--list', 'list the mutants and the real bug class each reproduces')
     .action(async (o: MutantsOptions) => {
       process.exitCode = await mutantsCommand(o);
     });
+}
+
+/** Every bundled streaming job, or the one `--job` names (which must be a streaming job: the mutants are streaming engine variants). */
+async function mutantScenarios(chaosScenarios: (selector: string, mode?: 'sim' | 'process', job?: string) => Promise<{ name: string; kind: 'streaming' | 'batch' }[]>, job: string | undefined) {
+  const all = await chaosScenarios('all', 'sim', job);
+  const streaming = all.filter((s) => s.kind === 'streaming');
+  if (job !== undefined && streaming.length === 0) throw new UserError(`--job ${job} is a batch job; the mutants are streaming engine variants, so they need a streaming job`);
+  return streaming;
 }
 
 async function mutantsCommand(o: MutantsOptions): Promise<number> {
@@ -61,7 +71,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each, plus what earlier ones leave over), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
-    scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+    scenarios: await mutantScenarios(chaosScenarios, o.job),
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
     // Time a quickly caught mutant leaves over goes to the ones after it.
     totalBudgetMs: budgetMs,

@@ -30,7 +30,7 @@ describe('mutants', () => {
   it('every sim-observable mutant is caught in sim mode, and its replay file fails again', async () => {
     const results = await huntMutants({
       mutants: simMutants.map(([name, m]) => ({ name, ...m })),
-      scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+      scenarios: (await chaosScenarios('all')).filter((s) => s.kind === 'streaming'),
       budgetMs: 8000,
       // What quickly caught mutants leave over goes to the rarer ones (long runs, non-default knobs).
       totalBudgetMs: 8000 * simMutants.length,
@@ -54,7 +54,7 @@ describe('mutants', () => {
   it('missing fsync is caught in process mode with lost unsynced writes', async () => {
     const [r] = await huntMutants({
       mutants: [{ name: 'missing-fsync', ...mutants['missing-fsync']! }],
-      scenarios: chaosScenarios('wordcount'),
+      scenarios: await chaosScenarios('wordcount'),
       budgetMs: 90_000,
       seed,
       maxSize: 150,

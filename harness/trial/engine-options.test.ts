@@ -31,7 +31,7 @@ const CONFIG_FIELDS: Record<string, { streaming: keyof EngineRun | string; batch
   sink: { streaming: 'sink', batch: 'sink' },
   services: { streaming: 'not an engine value: where the services came from (their endpoints arrive as service args)', batch: 'not an engine value: as for streaming' },
 };
-const INPUT_FIELDS: Record<string, keyof EngineRun> = { size: 'size', keys: 'keys', disorderMs: 'disorderMs', lateFraction: 'lateFraction', growthBatches: 'growthBatches' };
+const INPUT_FIELDS: Record<string, keyof EngineRun> = { size: 'size', keys: 'keys', disorderMs: 'disorderMs', lateFraction: 'lateFraction', growthBatches: 'growthBatches', records: 'records' };
 
 const isField = (x: string): x is keyof EngineRun => !x.includes(' ');
 

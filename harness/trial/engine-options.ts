@@ -25,6 +25,7 @@ export function streamingRunOptions(spec: TrialSpec): JobStreamingRunOptions {
       ...(spec.input.growthBatches !== undefined ? { growthBatches: spec.input.growthBatches } : {}),
     },
     ...(c.mutant ? { mutant: c.mutant } : {}),
+    ...(spec.input.records !== undefined ? { records: spec.input.records } : {}),
     sink: c.sink,
   };
 }
@@ -79,5 +80,6 @@ export function trialEngineRun(spec: TrialSpec, dirs: { checkpoint: string; outp
   if (spec.input.disorderMs !== undefined) run.disorderMs = spec.input.disorderMs;
   if (spec.input.lateFraction !== undefined) run.lateFraction = spec.input.lateFraction;
   if (spec.input.growthBatches !== undefined) run.growthBatches = spec.input.growthBatches;
+  if (spec.input.records !== undefined) run.records = spec.input.records;
   return run;
 }

@@ -13,8 +13,7 @@
 import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dropUnsyncedWrites } from '../../engine/index.js';
-import { UserError } from '../../engine/index.js';
+import { dropUnsyncedWrites, UserError } from '../../engine/index.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine, type EngineProcess, type SpawnOptions } from '../process/engine-process.js';

@@ -28,6 +28,7 @@ export const engineRunArb: fc.Arbitrary<EngineRun> = fc.record(
     events: text,
     sink: text,
     input: text,
+    records: text,
     keys: int(1),
     disorderMs: int(0),
     lateFraction: fc.double({ min: 0, max: 1, noNaN: true }),

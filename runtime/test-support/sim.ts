@@ -4,6 +4,7 @@
  */
 import { memoryStores, referenceRows as engineReferenceRows, runWithFaults as engineRunWithFaults, type SimOutcome } from '../../engine/streaming/test-support/sim.js';
 import { loadStreamingJob } from '../jobs.js';
+import { readRecords } from '../records.js';
 import { partsFor } from '../compose.js';
 import type { JobStreamingRunOptions } from '../run-job.js';
 import type { StreamingRunOptions } from '../../engine/streaming/run.js';
@@ -11,8 +12,8 @@ import type { StreamingRunOptions } from '../../engine/streaming/run.js';
 export { memoryStores, type SimOutcome };
 
 async function resolve(opts: JobStreamingRunOptions): Promise<StreamingRunOptions> {
-  const { scenario, ...rest } = opts;
-  return { ...rest, job: await loadStreamingJob(scenario) };
+  const { scenario, records, ...rest } = opts;
+  return { ...rest, job: await loadStreamingJob(scenario), ...(records !== undefined ? { records: readRecords(records) } : {}) };
 }
 
 export async function runWithFaults(opts: JobStreamingRunOptions, faults: Array<string | undefined>, stores = memoryStores(), maxIncarnations = 30): Promise<SimOutcome> {

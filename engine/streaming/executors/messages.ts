@@ -13,6 +13,8 @@ export interface StreamingExecutorInit {
   /** The local partitioned log: a directory and the key prefix of its files in it. */
   sourceDir: string;
   sourcePrefix: string;
+  /** What the driver's source log holds (its manifest description): the executor refuses another log. */
+  sourceDescription: string;
   /** describeQuery of the driver's query: the executor refuses to run a different graph. */
   operators: string;
   /** Failpoint spec armed in this process ('' = none). */

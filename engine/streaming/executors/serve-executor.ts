@@ -15,7 +15,6 @@ import { UserError } from '../../errors.js';
 import { FdEventSink } from '../../events.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../../failpoints.js';
 import { LogSource } from '../../sources/log-source.js';
-import { describeGeneratedInput } from '../../sources/generated.js';
 import { reach } from '../context.js';
 import { describeQuery, type Stage } from '../query.js';
 import type { StreamSource } from '../source.js';
@@ -44,7 +43,7 @@ async function init(spec: StreamingExecutorInit, loadJob: (ref: string) => Promi
   const source = await LogSource.open({
     store: new FsCheckpointStore(spec.sourceDir, { failpoints: Failpoints.disarmed() }),
     prefix: spec.sourcePrefix,
-    description: describeGeneratedInput({ scenario, seed: spec.seed, size: spec.size, knobs: spec.knobs, partitions: spec.partitions }),
+    description: spec.sourceDescription,
     partitions: spec.partitions,
     generate: () => {
       throw new UserError(`executor: the source log in ${spec.sourceDir}/${spec.sourcePrefix} is missing; the driver writes it before starting executors`);
