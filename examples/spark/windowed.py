@@ -17,33 +17,40 @@ from pyspark.sql import functions as F
 from chaos_spark import args, wait_for_go
 
 
-def main():
-    a = args(["input", "output", "checkpoint"])
-    spark = SparkSession.builder.appName("chaos-windowed").getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
-    wait_for_go()
-    events = (
-        spark.readStream.format("json")
-        .schema("key string, ts long, value long")
-        .option("maxFilesPerTrigger", 1)
-        .load(a["input"])
-        .withColumn("time", F.col("ts").cast("timestamp"))
-    )
-    windows = (
-        events.withWatermark("time", "30 seconds")
+EVENT_SCHEMA = "key string, ts long, value long"
+
+
+def windowed(events):
+    """Count and sum per key over 20 s event-time windows, 30 s watermark, of (key, ts, value) rows."""
+    return (
+        events.withColumn("time", F.col("ts").cast("timestamp"))
+        .withWatermark("time", "30 seconds")
         .groupBy(F.window("time", "20 seconds"), "key")
         .agg(F.count("*").alias("n"), F.sum("value").alias("total"))
         .select(F.col("window.start").cast("long").alias("start"), "key", "n", "total")
     )
+
+
+def write_file_sink(df, output, checkpoint):
+    """Append to a JSON file sink (exactly-once through _spark_metadata), availableNow; wait for the end."""
     query = (
-        windows.writeStream.format("json")
-        .option("path", a["output"])
-        .option("checkpointLocation", a["checkpoint"])
+        df.writeStream.format("json")
+        .option("path", output)
+        .option("checkpointLocation", checkpoint)
         .outputMode("append")
         .trigger(availableNow=True)
         .start()
     )
     query.awaitTermination()
+
+
+def main():
+    a = args(["input", "output", "checkpoint"])
+    spark = SparkSession.builder.appName("chaos-windowed").getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    wait_for_go()
+    events = spark.readStream.format("json").schema(EVENT_SCHEMA).option("maxFilesPerTrigger", 1).load(a["input"])
+    write_file_sink(windowed(events), a["output"], a["checkpoint"])
     spark.stop()
 
 

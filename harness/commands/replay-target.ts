@@ -17,7 +17,8 @@ export async function replayTarget(replay: ReplayFile, o: { mode?: string; json?
   const { failureMessage } = await import('../oracle/checkers.js');
   const trial = { ...replay.trial, target: { ...ref, sha256: target.spec.sha256 } };
   process.stderr.write(`chaos replay: target ${target.spec.name} (${ref.engine ?? target.spec.engine}, master ${target.master}), input seed ${trial.seed}, faults ${JSON.stringify(trial.schedule.faults)}\n`);
-  const h = await runTargetTrial(target, trial);
+  const { withTargetServices } = await import('../targets/target-services.js');
+  const h = await withTargetServices(target, (t) => runTargetTrial(t, trial));
   if (o.json) process.stdout.write(JSON.stringify(h) + '\n');
   const before = replay.history?.ok === false ? failureMessage(replay.history) : undefined;
   if (h.ok) {

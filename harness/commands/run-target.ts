@@ -19,14 +19,25 @@ export async function runTargetCommand(o: RunCommandOptions): Promise<number> {
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
     throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');
   }
-  const { resolveTarget, runTargetChaos } = await import('../targets/run-target.js');
-  const target = resolveTarget(o.target!, { ...(o.master ? { master: o.master } : {}), prestart: o.prestart !== false });
+  const { resolveTarget } = await import('../targets/run-target.js');
+  const { withTargetServices } = await import('../targets/target-services.js');
+  const resolved = resolveTarget(o.target!, { ...(o.master ? { master: o.master } : {}), prestart: o.prestart !== false });
   (await import('../process/registry.js')).cleanUpOnUncaughtError();
+  return withTargetServices(resolved, (target) => runWith(target, o, { runs, budgetMs, seed }));
+}
+
+async function runWith(
+  target: import('../targets/target-driver.js').ResolvedTarget,
+  o: RunCommandOptions,
+  { runs, budgetMs, seed }: { runs: number | undefined; budgetMs: number | undefined; seed: number },
+): Promise<number> {
+  const { runTargetChaos } = await import('../targets/run-target.js');
   const { Progress } = await import('../progress.js');
   const { writeRunReport } = await import('../../reports/run-report.js');
   const progress = new Progress(`chaos run --target ${target.spec.name} (seed ${seed})`);
   process.stderr.write(
     `chaos run: target ${target.spec.name} (${target.spec.file}), ${target.spark ? `spark ${target.spark.version} on Java ${target.spark.java}, ` : ''}master ${target.master}, seed ${seed}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${target.prestart && target.spec.prestart ? ', pre-started drivers' : ''}\n` +
+      (target.services ? `  services: ${target.services.description}\n` : '') +
       '  (the failure-free reference runs first; it is cached under out/.cache/references)\n',
   );
   let summary;

@@ -24,14 +24,15 @@ export async function tuneTargetCommand(
   const { writeTargetTuneReport } = await import('../../reports/target-tune-report.js');
   const command = `chaos tune ${process.argv.slice(process.argv.indexOf('tune') + 1).join(' ')}`.trim();
   process.stderr.write(`chaos tune: target ${target.spec.name}, intervals ${intervals.join(',')} (${target.spec.tune?.unit ?? '?'}), ${files} input files, MTBF ${flags.mtbf}\n`);
-  const result = await runTargetTune(target, {
+  const { withTargetServices } = await import('../targets/target-services.js');
+  const result = await withTargetServices(target, (t) => runTargetTune(t, {
     intervals,
     mtbfMs,
     seed,
     recovery: flags.recovery !== false,
     command,
     progress: (line) => process.stderr.write(`chaos tune: ${line}\n`),
-  });
+  }));
   const out = String(flags.out);
   const written = writeTargetTuneReport(out, result);
   if (flags.json) process.stdout.write(JSON.stringify({ ...result, reports: written }, null, 2) + '\n');

@@ -64,6 +64,11 @@ export function removeTempDir(dir: string): void {
   tempDirs.delete(dir);
 }
 
+/** Keep `dir` after the harness exits (CHAOS_KEEP_TARGET_DIRS=1: a failing target trial's files, for a look). */
+export function keepTempDir(dir: string): void {
+  tempDirs.delete(dir);
+}
+
 /** Kill every tracked child (and its group) with SIGKILL and remove every temp dir. Synchronous. */
 export function cleanupAll(): void {
   for (const [pid, { group }] of children) signalTree(pid, 'SIGKILL', group);

@@ -1,14 +1,16 @@
 /**
  * Input of an external target: generated from the trial's seed (the same seed gives the same
  * bytes, so the failure-free reference can be cached by spec + input hash) and put where the job
- * reads it by atomic rename — a file source never sees a half-written file. File i gets the
- * modification time base+i seconds so a file source orders them the same way in every run.
+ * reads it: files by atomic rename — a file source never sees a half-written file (file i gets the
+ * modification time base+i seconds so a file source orders them the same way in every run) — or
+ * records produced into a Kafka topic (idempotent producer, acks=all: each record exactly once).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mulberry32 } from '../../engine/index.js';
-import type { FilesInput } from './target-spec.js';
+import { Admin, Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka';
+import type { TargetInput } from './target-spec.js';
 
 export interface InputFile {
   name: string;
@@ -16,7 +18,7 @@ export interface InputFile {
 }
 
 /** The files of one trial's input, in injection order. */
-export function generateInput(input: FilesInput, seed: number): InputFile[] {
+export function generateInput(input: TargetInput, seed: number): InputFile[] {
   const rand = mulberry32(seed ^ 0x5eed);
   const files: InputFile[] = [];
   let clock = 1_700_000_000;
@@ -60,4 +62,60 @@ export function injectFile(dir: string, stagingDir: string, file: InputFile, mti
   }
   if (mtimeSec !== undefined) fs.utimesSync(tmp, mtimeSec, mtimeSec);
   fs.renameSync(tmp, path.join(dir, file.name));
+}
+
+/** The key of one generated line: the word itself, or an event's "key". */
+export function keyOfLine(line: string): string {
+  if (!line.startsWith('{')) return line.trim();
+  try {
+    return String((JSON.parse(line) as { key?: unknown }).key ?? line);
+  } catch {
+    return line;
+  }
+}
+
+/** A stable partition for a key (FNV-1a): the same key always lands in the same partition, in generated order. */
+export function partitionOf(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h % partitions;
+}
+
+const KAFKA_TIMEOUT_MS = 30_000;
+
+/** Create `topic` with `partitions` (a fresh name per trial: it must not exist yet). */
+export async function createTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: 'chaos-target-admin', bootstrapBrokers: brokers, connectTimeout: 5_000, timeout: KAFKA_TIMEOUT_MS, retries: 3, retryDelay: 500 });
+  try {
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+  } finally {
+    await new Promise<void>((resolve) => admin.close(() => resolve()));
+  }
+}
+
+/**
+ * A producer for one trial's input topic: `send(file)` appends the file's lines as records (key =
+ * the line's key, partition by `partitionOf`), in order, and returns once the broker acknowledged them all.
+ */
+export function topicWriter(brokers: string[], topic: string, partitions: number): { send(file: InputFile): Promise<void>; close(): Promise<void> } {
+  const producer = new Producer({
+    clientId: 'chaos-target-input',
+    bootstrapBrokers: brokers,
+    connectTimeout: 5_000,
+    timeout: KAFKA_TIMEOUT_MS,
+    retries: 3,
+    retryDelay: 500,
+    serializers: stringSerializers,
+    acks: ProduceAcks.ALL,
+    idempotent: true,
+  });
+  return {
+    async send(file) {
+      const lines = file.text.split('\n').filter((l) => l !== '');
+      await producer.send({ messages: lines.map((value) => ({ topic, key: keyOfLine(value), value, partition: partitionOf(keyOfLine(value), partitions) })) });
+    },
+    async close() {
+      await new Promise<void>((resolve) => producer.close(false, () => resolve()));
+    },
+  };
 }

@@ -76,7 +76,7 @@ export function sparkSinkFiles(outDir: string): string[] {
 export type ResolvedOutputReader =
   | { kind: 'spark-file-sink'; path: string }
   | { kind: 'plain'; path: string; pick: 'all' | 'latest' }
-  | { kind: 'command'; command: string[] };
+  | { kind: 'command'; command: string[]; env?: Record<string, string> };
 
 /** The committed rows, sorted. */
 export async function readTargetOutput(reader: ResolvedOutputReader): Promise<string[]> {
@@ -87,7 +87,7 @@ export async function readTargetOutput(reader: ResolvedOutputReader): Promise<st
     rows = readPlain(reader.path, reader.pick);
   } else {
     const [cmd, ...args] = reader.command;
-    const r = await execa(cmd!, args, { reject: false, timeout: 60_000 });
+    const r = await execa(cmd!, args, { reject: false, timeout: 60_000, ...(reader.env ? { env: reader.env } : {}) });
     if (r.exitCode !== 0) throw new UserError(`output command ${reader.command.join(' ')} failed (exit ${r.exitCode}): ${String(r.stderr).slice(0, 300)}`);
     rows = rowsOf(String(r.stdout));
   }

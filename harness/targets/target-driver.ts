@@ -17,9 +17,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fault, FaultHit, LostWritesCount, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from '../trial/driver.js';
-import { makeTempDir, removeTempDir } from '../process/registry.js';
+import { keepTempDir, makeTempDir, removeTempDir } from '../process/registry.js';
 import { expand, expandCommand, type PlaceholderValues, type TargetSpec } from './target-spec.js';
-import { generateInput, injectFile, type InputFile } from './input-files.js';
+import { createTopic, generateInput, injectFile, topicWriter, type InputFile } from './input-files.js';
+import { uniqueName, type TargetServices } from './target-services.js';
+import { UserError } from '../../engine/index.js';
 import { readTargetOutput } from './output-readers.js';
 import { spawnTarget, type TargetProcess } from './target-process.js';
 import { sparkEnv, sparkFailpointArgs, sparkTestConf, type SparkInstall } from './spark/spark-install.js';
@@ -33,6 +35,8 @@ export interface ResolvedTarget {
   prestart: boolean;
   /** Extra environment for every incarnation (chaos tune: CHAOS_CHECKPOINT_INTERVAL). */
   env?: Record<string, string>;
+  /** The run's services (spec "services"), started by withTargetServices. */
+  services?: TargetServices;
 }
 
 /** One line of the failpoint adapter's events file. */
@@ -85,6 +89,9 @@ export class TargetDriver implements IncarnationDriver {
   private readonly files: InputFile[];
   private spare: Started | undefined;
   private injection: Promise<void> | undefined;
+  /** Creates the trial's topic and puts before-start input in it (once, before the first incarnation). */
+  private prepared: Promise<void> | undefined;
+  private writer: ReturnType<typeof topicWriter> | undefined;
   private injectionStopped = false;
   /** Named points each incarnation reached (index -> events), for reports and the reference's counts. */
   readonly points: PointEvent[][] = [];
@@ -96,23 +103,50 @@ export class TargetDriver implements IncarnationDriver {
   ) {
     this.dir = makeTempDir(`chaos-${target.spec.name}-`);
     for (const d of ['input', 'staging', 'logs']) fs.mkdirSync(path.join(this.dir, d));
+    const services = target.services;
+    for (const need of target.spec.services) {
+      if (!services?.[need]) throw new UserError(`target ${target.spec.name} declares service ${need} but it was not started (run it through chaos run|replay|tune --target, or withTargetServices)`);
+    }
     this.values = {
       input: path.join(this.dir, 'input'),
       inputDone: path.join(this.dir, 'input.done'),
       output: path.join(this.dir, 'output'),
       checkpoint: path.join(this.dir, 'checkpoint'),
       master: target.master,
-      ...(target.spark ? { sparkSubmit: target.spark.sparkSubmit, sparkConf: sparkTestConf() } : {}),
+      ...(target.spark ? { sparkSubmit: target.spark.sparkSubmit, sparkConf: sparkTestConf(), ...(target.spark.kafkaJars.length ? { sparkKafkaJars: target.spark.kafkaJars.join(',') } : {}) } : {}),
+      ...(services?.kafka ? { kafka: services.kafka.brokers.join(','), kafkaTopic: uniqueName(`chaos-${target.spec.name}`) } : {}),
+      ...(services?.s3 ? { s3: { endpoint: services.s3.endpoint, bucket: services.s3.bucket, accessKey: services.s3.accessKey, secretKey: services.s3.secretKey, prefix: `${uniqueName(`targets/${target.spec.name}`)}/` } } : {}),
     };
     this.files = generateInput(target.spec.input, trial.seed);
-    if (target.spec.input.when === 'before-start') {
+    if (target.spec.input.kind === 'files' && target.spec.input.when === 'before-start') {
       const base = Math.floor(Date.now() / 1000) - this.files.length - 10;
       this.files.forEach((f, i) => injectFile(this.inputDir(), path.join(this.dir, 'staging'), f, base + i));
     }
   }
 
+  /** Kafka input: the trial's topic exists before the first incarnation, holding the input when it is before-start. */
+  private prepare(): Promise<void> {
+    const input = this.target.spec.input;
+    if (input.kind !== 'kafka') return Promise.resolve();
+    this.prepared ??= (async () => {
+      const brokers = this.target.services!.kafka!.brokers;
+      const topic = expand(input.topic, this.target.spec, this.values);
+      await createTopic(brokers, topic, input.partitions);
+      this.writer = topicWriter(brokers, topic, input.partitions);
+      if (input.when === 'before-start') for (const f of this.files) await this.writer.send(f);
+    })();
+    return this.prepared;
+  }
+
+  /** Put one chunk of after-ready input where the job reads it. */
+  private async inject(file: InputFile): Promise<void> {
+    if (this.target.spec.input.kind === 'kafka') await this.writer!.send(file);
+    else injectFile(this.inputDir(), path.join(this.dir, 'staging'), file);
+  }
+
   private inputDir(): string {
-    return expand(this.target.spec.input.dir, this.target.spec, this.values);
+    const input = this.target.spec.input;
+    return input.kind === 'files' ? expand(input.dir, this.target.spec, this.values) : this.values.input;
   }
 
   private start(index: number, fault: Fault | undefined, prestarted: boolean): Started {
@@ -147,7 +181,7 @@ export class TargetDriver implements IncarnationDriver {
     this.injection = (async () => {
       for (const f of this.files) {
         if (this.injectionStopped) return;
-        injectFile(this.inputDir(), path.join(this.dir, 'staging'), f);
+        await this.inject(f);
         await new Promise((r) => setTimeout(r, interval));
       }
       if (spec.input.doneMarker) fs.writeFileSync(expand(spec.input.doneMarker, spec, this.values), '');
@@ -157,6 +191,7 @@ export class TargetDriver implements IncarnationDriver {
   async run(index: number, fault: Fault | undefined): Promise<IncarnationResult> {
     const spec = this.target.spec;
     const usePrestart = this.target.prestart && spec.prestart;
+    await this.prepare();
     let started: Started;
     if (this.spare && this.spare.index === index && !this.spare.proc.exited && failpointSpec(this.spare.fault) === failpointSpec(fault)) {
       started = this.spare;
@@ -234,7 +269,7 @@ export class TargetDriver implements IncarnationDriver {
       ...(fault ? { fault } : {}),
       faultsHit,
       events: [],
-      ...(exit.exitCode !== 0 || timedOut ? { stderrTail: (timedOut ? `timed out after ${remaining} ms; ` : '') + exit.tail.split('\n').slice(-12).join('\n') } : {}),
+      ...(exit.exitCode !== 0 || timedOut ? { stderrTail: (timedOut ? `timed out after ${remaining} ms; ` : '') + this.firstError(index) + exit.tail.split('\n').slice(-12).join('\n') } : {}),
       killed,
     };
   }
@@ -245,7 +280,11 @@ export class TargetDriver implements IncarnationDriver {
 
   async readOutputs(): Promise<string[]> {
     const o = this.target.spec.output;
-    if (o.kind === 'command') return readTargetOutput({ kind: 'command', command: o.command.map((c) => expand(c, this.target.spec, this.values)) });
+    if (o.kind === 'command') {
+      // The job's own environment (start.env: e.g. S3 keys) reaches its output command too.
+      const env = Object.fromEntries(Object.entries(this.target.spec.start.env).map(([k, v]) => [k, expand(v, this.target.spec, this.values)]));
+      return readTargetOutput({ kind: 'command', command: o.command.map((c) => expand(c, this.target.spec, this.values)), env });
+    }
     return readTargetOutput({ ...o, path: expand(o.path, this.target.spec, this.values) });
   }
 
@@ -256,6 +295,15 @@ export class TargetDriver implements IncarnationDriver {
 
   async hasCheckpoint(): Promise<boolean> {
     return fs.existsSync(expand(this.target.spec.checkpoint.path, this.target.spec, this.values));
+  }
+
+  /**
+   * The first exception line of a failed incarnation's log, as "first error: ...\n" (a JVM's last
+   * lines are often a query plan or a Python traceback's tail, not the cause).
+   */
+  private firstError(index: number): string {
+    const line = this.logOf(index).split('\n').find((l) => /^(\S+\.)?[A-Za-z]*(Exception|Error)\b.*:/.test(l.trim()) && !/^\d\d\/\d\d\/\d\d /.test(l));
+    return line ? `first error: ${line.trim().slice(0, 500)}\n` : '';
   }
 
   /** Log lines of one incarnation (for a failing trial's report). */
@@ -275,7 +323,12 @@ export class TargetDriver implements IncarnationDriver {
       this.spare = undefined;
     }
     await this.injection?.catch(() => undefined);
-    if (process.env['CHAOS_KEEP_TARGET_DIRS'] === '1') process.stderr.write(`chaos: kept ${this.dir}\n`);
+    await this.prepared?.catch(() => undefined);
+    await this.writer?.close();
+    if (process.env['CHAOS_KEEP_TARGET_DIRS'] === '1') {
+      keepTempDir(this.dir);
+      process.stderr.write(`chaos: kept ${this.dir}\n`);
+    }
     else removeTempDir(this.dir);
   }
 }

@@ -48,7 +48,11 @@ describe('target spec', () => {
     expect(errorOf({ ...base, start: { command: ['{spark-submit}', '{failpoint-args}', '{inptu}'] } })).toMatch(/field "start.command\[2\]" uses unknown placeholder \{inptu\}/);
     expect(errorOf({ ...base, start: { command: ['{spark-submit}', 'job.py'] } })).toMatch(/must contain "\{failpoint-args\}"/);
     expect(errorOf({ ...base, output: { kind: 'kafka' } })).toMatch(/field "output.kind" kafka/);
-    expect(errorOf({ ...base, services: ['kafka'] })).toMatch(/field "services"/);
+    expect(errorOf({ ...base, services: ['redis'] })).toMatch(/field "services" has unknown service "redis"/);
+    expect(errorOf({ ...base, input: { ...base.input, kind: 'kafka' } })).toMatch(/field "services" must include "kafka"/);
+    expect(errorOf({ ...base, input: { ...base.input, kind: 'kafka', dir: '{input}' }, services: ['kafka'] })).toMatch(/field "input.dir" is not a field of kafka input/);
+    expect(errorOf({ ...base, start: { command: ['{spark-submit}', '{failpoint-args}', '{kafka}'] } })).toMatch(/field "start.command\[2\]" uses \{kafka\}, which needs "services": \[..., "kafka"\]/);
+    expect(errorOf({ ...base, start: { command: ['{spark-submit}', '{failpoint-args}', '{s3-prefix}'] }, services: ['kafka'] })).toMatch(/uses \{s3-prefix\}, which needs "services": \[..., "s3"\]/);
     expect(errorOf({ ...base, input: { ...base.input, when: 'after-ready' } })).toMatch(/field "input.doneMarker" is required/);
     expect(errorOf({ ...base, colour: 'blue' })).toMatch(/field "colour" is not a target spec field/);
   });
@@ -65,5 +69,25 @@ describe('target spec', () => {
     const s = parseTargetSpec(base, '/specs/t.json', 'h');
     const cmd = expandCommand(s, { input: '/i', inputDone: '/d', output: '/o', checkpoint: '/c', master: 'local[2]', sparkSubmit: '/bin/spark-submit', failpointArgs: ['--conf', 'a=b'] });
     expect(cmd).toEqual(['/bin/spark-submit', '--master', 'local[2]', '--conf', 'a=b', 'job.py', '/i', '/o', '/c']);
+  });
+
+  it('expands the service placeholders; one without a started service is a clear error', () => {
+    const s = parseTargetSpec(
+      {
+        ...base,
+        services: ['kafka', 's3'],
+        input: { ...base.input, kind: 'kafka', partitions: 2 },
+        start: { command: ['{spark-submit}', '--jars', '{spark-kafka-jars}', '{failpoint-args}', 'job.py', '{kafka}', '{kafka-topic}', '{s3}', 's3a://{s3-bucket}/{s3-prefix}out'], env: { KEY: '{s3-access-key}', SECRET: '{s3-secret-key}' } },
+      },
+      '/specs/t.json',
+      'h',
+    );
+    expect(s.input).toMatchObject({ kind: 'kafka', topic: '{kafka-topic}', partitions: 2 });
+    const v = {
+      input: '/i', inputDone: '/d', output: '/o', checkpoint: '/c', master: 'local[2]', sparkSubmit: 'ss', sparkKafkaJars: '/a.jar,/b.jar',
+      kafka: '127.0.0.1:9092', kafkaTopic: 't-1', s3: { endpoint: 'http://127.0.0.1:8333', bucket: 'chaos', prefix: 'p/1/', accessKey: 'ak', secretKey: 'sk' },
+    };
+    expect(expandCommand(s, v)).toEqual(['ss', '--jars', '/a.jar,/b.jar', 'job.py', '127.0.0.1:9092', 't-1', 'http://127.0.0.1:8333', 's3a://chaos/p/1/out']);
+    expect(() => expandCommand(s, { ...v, kafka: undefined } as never)).toThrow(/\{kafka\} has no value: the Kafka service was not started/);
   });
 });

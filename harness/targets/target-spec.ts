@@ -16,27 +16,47 @@ import { UserError } from '../../engine/index.js';
 
 export type Readiness = { kind: 'none' } | { kind: 'log'; pattern: string } | { kind: 'file'; path: string };
 
-/** Input the harness generates from the trial's seed and writes where the job reads it. */
-export interface FilesInput {
-  kind: 'files';
-  /** Directory the job reads; files appear in it by atomic rename (temp name outside, then rename). */
-  dir: string;
+/** What both input kinds share: the records, generated from the trial's seed, in chunks. */
+interface InputBase {
   /** words: one word per line. events: JSON lines {"key","ts"(epoch s),"value"} with some disorder. */
   format: 'words' | 'events';
+  /** Chunks: files (kind files) or produce batches (kind kafka). */
   files: number;
   linesPerFile: number;
   keys: number;
   /**
-   * before-start: all files are in place before the first incarnation (a bounded file-source job).
-   * after-ready: injected one by one once the first incarnation is ready (a job that only sees new
-   * files, like a DStream textFileStream), then `doneMarker` is created.
+   * before-start: all input is in place before the first incarnation (a bounded job).
+   * after-ready: injected chunk by chunk once the first incarnation is ready (a job that only sees
+   * new input, like a DStream textFileStream), then `doneMarker` is created.
    */
   when: 'before-start' | 'after-ready';
-  /** Created (empty) after the last file was injected; required with after-ready. */
+  /** Created (empty) after the last chunk was injected; required with after-ready. */
   doneMarker?: string;
-  /** Pause between injected files (after-ready). */
+  /** Pause between injected chunks (after-ready). */
   intervalMs?: number;
 }
+
+/** Input files: they appear in `dir` by atomic rename (temp name outside, then rename). */
+export interface FilesInput extends InputBase {
+  kind: 'files';
+  /** Directory the job reads. */
+  dir: string;
+}
+
+/**
+ * Input records produced into a Kafka topic of the harness's broker (spec "services": ["kafka"]):
+ * one record per line, key = the line's key (a word, or an event's "key"), value = the line; a
+ * key always goes to the same partition (stable hash), so per-key order is the generated order.
+ * Produced idempotently with acks=all: the topic holds each record exactly once.
+ */
+export interface KafkaInput extends InputBase {
+  kind: 'kafka';
+  /** Topic name; default {kafka-topic}, a fresh topic per trial (and per reference run). */
+  topic: string;
+  partitions: number;
+}
+
+export type TargetInput = FilesInput | KafkaInput;
 
 /**
  * How committed output is read (never "whatever files are there"):
@@ -69,16 +89,21 @@ export interface TargetSpec {
   done: { kind: 'exit-0' };
   /** How the nemesis and the harness stop an incarnation: SIGKILL to the whole process group (JVM + Python workers). */
   stop: { signal: 'SIGKILL'; group: true };
-  input: FilesInput;
+  input: TargetInput;
   output: OutputReader;
   checkpoint: { path: string };
   failpoints: { adapter: 'spark'; points: string[] } | { adapter: 'none' };
+  /**
+   * Services the harness starts (local processes it owns) for this target's run: kafka (the
+   * installed Kafka broker, or CHAOS_KAFKA_BROKERS) and s3 (SeaweedFS, or s3rver). Their addresses
+   * reach the job through the {kafka...} and {s3...} placeholders.
+   */
+  services: Array<'kafka' | 's3'>;
   /** Supports the pre-started driver handshake (examples/spark/chaos_spark.py: CHAOS_GO_FILE). */
   prestart: boolean;
   semantics: 'exactly-once' | 'at-least-once';
   /** For `chaos tune --target`: the job takes its checkpoint interval from CHAOS_CHECKPOINT_INTERVAL, in this unit. */
   tune?: { unit: string };
-  services: string[];
   timeouts: { readyMs: number; incarnationMs: number; trialMs: number };
 }
 
@@ -115,9 +140,29 @@ export const PLACEHOLDERS: Record<string, string> = {
   '{spark-submit}': "the installed pyspark's spark-submit (engine spark)",
   '{spark-conf}': 'the test-friendly Spark settings as --conf arguments (engine spark)',
   '{failpoint-args}': "the failpoint jar and its settings as spark-submit arguments (failpoints adapter spark)",
+  '{kafka}': 'bootstrap address host:port of the Kafka broker (services kafka)',
+  '{kafka-topic}': "the trial's input topic, created fresh per trial (services kafka)",
+  '{spark-kafka-jars}': "Spark's Kafka connector jars, comma-separated, for --jars (engine spark, services kafka)",
+  '{s3}': 'the S3 endpoint URL, e.g. http://127.0.0.1:8333 (services s3)',
+  '{s3-bucket}': 'the bucket (exists; shared by trials: use {s3-prefix})',
+  '{s3-prefix}': "a key prefix of this trial's own, ending in / (services s3)",
+  '{s3-access-key}': "the S3 access key (services s3)",
+  '{s3-secret-key}': "the S3 secret key (services s3)",
 };
 
-/** Services a spec may name; none is wired for external targets yet (see the message). */
+/** Which service each service placeholder needs. */
+const PLACEHOLDER_SERVICE: Record<string, 'kafka' | 's3'> = {
+  '{kafka}': 'kafka',
+  '{kafka-topic}': 'kafka',
+  '{spark-kafka-jars}': 'kafka',
+  '{s3}': 's3',
+  '{s3-bucket}': 's3',
+  '{s3-prefix}': 's3',
+  '{s3-access-key}': 's3',
+  '{s3-secret-key}': 's3',
+};
+
+/** Services a spec may name (harness/targets/target-services.ts starts them). */
 const KNOWN_SERVICES = ['kafka', 's3'];
 
 function fail(file: string, field: string, why: string): never {
@@ -211,11 +256,9 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
   if ((stop['group'] ?? true) !== true) fail(where, 'stop.group', 'must be true: a Spark driver has a JVM and Python workers, the whole process group is killed');
 
   const inputRaw = obj(raw, 'input', 'input');
-  oneOf(inputRaw, 'kind', 'input.kind', ['files'] as const);
+  const ikind = oneOf(inputRaw, 'kind', 'input.kind', ['files', 'kafka'] as const);
   const when = oneOf(inputRaw, 'when', 'input.when', ['before-start', 'after-ready'] as const, 'before-start');
-  const input: FilesInput = {
-    kind: 'files',
-    dir: str(inputRaw, 'dir', 'input.dir', '{input}'),
+  const base = {
     format: oneOf(inputRaw, 'format', 'input.format', ['words', 'events'] as const),
     files: int(inputRaw, 'files', 'input.files', 1),
     linesPerFile: int(inputRaw, 'linesPerFile', 'input.linesPerFile', 1),
@@ -224,8 +267,16 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
     ...(inputRaw['doneMarker'] !== undefined ? { doneMarker: str(inputRaw, 'doneMarker', 'input.doneMarker') } : {}),
     ...(inputRaw['intervalMs'] !== undefined ? { intervalMs: int(inputRaw, 'intervalMs', 'input.intervalMs', 0) } : {}),
   };
+  for (const k of Object.keys(inputRaw)) {
+    const known = ['kind', 'when', 'format', 'files', 'linesPerFile', 'keys', 'doneMarker', 'intervalMs', ...(ikind === 'kafka' ? ['topic', 'partitions'] : ['dir'])];
+    if (!known.includes(k)) fail(where, `input.${k}`, `is not a field of ${ikind} input (known: ${known.join(', ')})`);
+  }
+  const input: TargetInput =
+    ikind === 'kafka'
+      ? { kind: 'kafka', topic: str(inputRaw, 'topic', 'input.topic', '{kafka-topic}'), partitions: int(inputRaw, 'partitions', 'input.partitions', 1, 1), ...base }
+      : { kind: 'files', dir: str(inputRaw, 'dir', 'input.dir', '{input}'), ...base };
   if (when === 'after-ready' && !input.doneMarker) fail(where, 'input.doneMarker', 'is required with "when": "after-ready" (the job learns from it that no more input comes)');
-  if (when === 'after-ready' && readiness.kind === 'none') fail(where, 'readiness', 'must be "log" or "file" with after-ready input: files are injected only once the job is ready');
+  if (when === 'after-ready' && readiness.kind === 'none') fail(where, 'readiness', 'must be "log" or "file" with after-ready input: input is injected only once the job is ready');
 
   const outRaw = obj(raw, 'output', 'output');
   const okind = oneOf(outRaw, 'kind', 'output.kind', ['spark-file-sink', 'plain', 'command', 'kafka'] as const);
@@ -259,11 +310,10 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
   if (typeof prestart !== 'boolean') fail(where, 'prestart', 'must be true or false');
 
   const services = raw['services'] ?? [];
-  if (!Array.isArray(services) || !services.every((s) => typeof s === 'string')) fail(where, 'services', 'must be an array of service names');
-  for (const s of services as string[]) {
-    if (!KNOWN_SERVICES.includes(s)) fail(where, 'services', `has unknown service "${s}" (known: ${KNOWN_SERVICES.join(', ')})`);
-    fail(where, 'services', `names "${s}", but external targets cannot be given ${s} yet ({kafka}/{s3} placeholders are not wired): drop it`);
-  }
+  if (!Array.isArray(services) || !services.every((x) => typeof x === 'string')) fail(where, 'services', 'must be an array of service names');
+  for (const x of services as string[]) if (!KNOWN_SERVICES.includes(x)) fail(where, 'services', `has unknown service "${x}" (known: ${KNOWN_SERVICES.join(', ')})`);
+  if (new Set(services).size !== services.length) fail(where, 'services', 'names a service twice');
+  if (input.kind === 'kafka' && !(services as string[]).includes('kafka')) fail(where, 'services', 'must include "kafka" with "input": {"kind": "kafka"}: the harness starts the broker the input goes to');
 
   const t = obj(raw, 'timeouts', 'timeouts', {});
   const timeouts = {
@@ -294,7 +344,7 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
     prestart,
     semantics: oneOf(raw, 'semantics', 'semantics', ['exactly-once', 'at-least-once'] as const),
     ...(tune ? { tune } : {}),
-    services: services as string[],
+    services: services as Array<'kafka' | 's3'>,
     timeouts,
   };
   checkPlaceholders(spec, where);
@@ -307,17 +357,20 @@ function checkPlaceholders(spec: TargetSpec, where: string): void {
     ...spec.start.command.map((c, i): [string, string] => [`start.command[${i}]`, c]),
     ...Object.entries(spec.start.env).map(([k, v]): [string, string] => [`start.env.${k}`, v]),
     ...(spec.start.cwd ? [['start.cwd', spec.start.cwd] as [string, string]] : []),
-    ['input.dir', spec.input.dir],
+    spec.input.kind === 'files' ? ['input.dir', spec.input.dir] : ['input.topic', spec.input.topic],
     ...(spec.input.doneMarker ? [['input.doneMarker', spec.input.doneMarker] as [string, string]] : []),
     ['checkpoint.path', spec.checkpoint.path],
     ...(spec.output.kind === 'command' ? spec.output.command.map((c, i): [string, string] => [`output.command[${i}]`, c]) : [['output.path', spec.output.path] as [string, string]]),
   ];
   for (const [field, value] of fields) {
-    for (const m of value.matchAll(/\{[a-z-]+\}/g)) {
+    for (const m of value.matchAll(/\{[a-z0-9-]+\}/g)) {
       const p = m[0];
       if (!(p in PLACEHOLDERS)) fail(where, field, `uses unknown placeholder ${p} (known: ${Object.keys(PLACEHOLDERS).join(' ')})`);
       if ((p === '{spark-submit}' || p === '{spark-conf}') && spec.engine !== 'spark') fail(where, field, `uses ${p}, which needs "engine": "spark"`);
       if (p === '{failpoint-args}' && spec.failpoints.adapter !== 'spark') fail(where, field, 'uses {failpoint-args}, which needs "failpoints": {"adapter": "spark", ...}');
+      if (p === '{spark-kafka-jars}' && spec.engine !== 'spark') fail(where, field, 'uses {spark-kafka-jars}, which needs "engine": "spark"');
+      const service = PLACEHOLDER_SERVICE[p];
+      if (service && !spec.services.includes(service)) fail(where, field, `uses ${p}, which needs "services": [..., "${service}"] (the harness then starts ${service === 'kafka' ? 'a Kafka broker' : 'an S3 server'} for the run)`);
     }
   }
   if (spec.failpoints.adapter === 'spark' && !spec.start.command.includes('{failpoint-args}')) {
@@ -334,12 +387,16 @@ export interface PlaceholderValues {
   master: string;
   sparkSubmit?: string;
   sparkConf?: string[];
+  sparkKafkaJars?: string;
+  kafka?: string;
+  kafkaTopic?: string;
+  s3?: { endpoint: string; bucket: string; prefix: string; accessKey: string; secretKey: string };
   failpointArgs?: string[];
 }
 
 /** Expand one string; list-valued placeholders are only allowed as a whole command element (see expandCommand). */
 export function expand(text: string, spec: TargetSpec, v: PlaceholderValues): string {
-  return text.replace(/\{[a-z-]+\}/g, (p) => {
+  return text.replace(/\{[a-z0-9-]+\}/g, (p) => {
     switch (p) {
       case '{input}':
         return v.input;
@@ -355,6 +412,22 @@ export function expand(text: string, spec: TargetSpec, v: PlaceholderValues): st
         return v.master;
       case '{spark-submit}':
         return v.sparkSubmit ?? p;
+      case '{spark-kafka-jars}':
+      case '{kafka}':
+      case '{kafka-topic}': {
+        const value = p === '{kafka}' ? v.kafka : p === '{kafka-topic}' ? v.kafkaTopic : v.sparkKafkaJars;
+        if (!value) throw new UserError(`${spec.file}: ${p} has no value: ${p === '{spark-kafka-jars}' ? 'the installed Spark has no Kafka connector (run npm run services:install spark again)' : 'the Kafka service was not started for this run'}`);
+        return value;
+      }
+      case '{s3}':
+      case '{s3-bucket}':
+      case '{s3-prefix}':
+      case '{s3-access-key}':
+      case '{s3-secret-key}': {
+        if (!v.s3) throw new UserError(`${spec.file}: ${p} has no value: the S3 service was not started for this run`);
+        const key = ({ '{s3}': 'endpoint', '{s3-bucket}': 'bucket', '{s3-prefix}': 'prefix', '{s3-access-key}': 'accessKey', '{s3-secret-key}': 'secretKey' } as const)[p];
+        return v.s3[key];
+      }
       default:
         throw new UserError(`${spec.file}: ${p} must be a whole element of start.command (it expands to several arguments)`);
     }

@@ -2,9 +2,12 @@
 # Apache Spark for external chaos targets (harness/targets, examples/spark): pyspark from PyPI
 # (bundles the Spark jars and spark-submit; runs on the machine's Java 17) with pandas/pyarrow
 # (applyInPandasWithState in examples/spark/wordcount.py) in a venv, plus the failpoint jar
-# (harness/targets/spark/failpoints) compiled with Maven against exactly the jars pyspark ships.
-# The version in ready.json includes a hash of the failpoint sources: editing them rebuilds.
-# Layout: <root>/spark/venv, <root>/spark/failpoints/spark-failpoints.jar, <root>/spark/ready.json
+# (harness/targets/spark/failpoints) compiled with Maven against exactly the jars pyspark ships,
+# and Spark's Kafka connector (spark-sql-kafka-0-10 + the jars it needs that pyspark lacks, pinned in
+# harness/targets/spark/connectors/pom.xml) fetched from Maven Central with Maven.
+# The version in ready.json includes a hash of both poms and the failpoint sources: editing them rebuilds.
+# Layout: <root>/spark/venv, <root>/spark/failpoints/spark-failpoints.jar, <root>/spark/connectors/*.jar,
+# <root>/spark/ready.json
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 project="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -14,7 +17,8 @@ PANDAS_VERSION=2.3.3
 PYARROW_VERSION=22.0.0
 NUMPY_VERSION=2.3.5
 fpdir="$project/harness/targets/spark/failpoints"
-fphash=$(cd "$fpdir" && find pom.xml src -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)
+condir="$project/harness/targets/spark/connectors"
+fphash=$( (cd "$fpdir" && find pom.xml src -type f | sort | xargs sha256sum; sha256sum < "$condir/pom.xml") | sha256sum | cut -c1-12)
 VERSION="$PYSPARK_VERSION+failpoints-$fphash"
 dir="$CHAOS_SERVICES_DIR/spark"
 
@@ -52,6 +56,19 @@ mvn -q -B -Dstyle.color=never -f "$fpdir/pom.xml" package \
 cp "$dir/failpoints/build/spark-failpoints.jar" "$dir/failpoints/spark-failpoints.jar"
 log "spark: built the failpoint jar with Maven in $(( $(date +%s) - t )) s"
 
+# The Kafka connector: exactly the jars the pom pins (transitive ones excluded: pyspark has them);
+# beside it the affected 4.1.1 connector (SPARK-57438, see the pom), for the test that catches it.
+t=$(date +%s)
+rm -rf "$dir/connectors" "$dir/connectors-affected"
+mvn -q -B -Dstyle.color=never -f "$condir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/connectors"
+mvn -q -B -Dstyle.color=never -f "$condir/pom.xml" dependency:copy-dependencies -Dconnector.version=4.1.1 -DoutputDirectory="$dir/connectors-affected"
+kafka_jars=$(ls "$dir"/connectors/*.jar | sort | paste -sd, -)
+kafka_jars_affected=$(ls "$dir"/connectors-affected/*.jar | sort | paste -sd, -)
+for d in connectors connectors-affected; do
+  [ "$(ls "$dir/$d"/*.jar | wc -l)" = 4 ] || { log "spark: expected 4 Kafka connector jars in $dir/$d, got: $(ls "$dir/$d")"; exit 1; }
+done
+log "spark: fetched the Kafka connector (spark-sql-kafka-0-10 4.1.3, and the affected 4.1.1) with Maven in $(( $(date +%s) - t )) s"
+
 # Prove Spark starts on this Java; spark-submit needs SPARK_HOME (else it asks the python3 on PATH).
 t=$(date +%s)
 java_version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')
@@ -59,5 +76,5 @@ reported=$(SPARK_HOME="$home" PYSPARK_PYTHON="$venv/bin/python" "$home/bin/spark
 if [ "$reported" != "$PYSPARK_VERSION" ]; then log "spark: spark-submit --version reported '$reported', expected $PYSPARK_VERSION"; exit 1; fi
 log "spark: spark-submit $reported runs on Java $java_version (checked in $(( $(date +%s) - t )) s)"
 
-write_ready spark "$VERSION" "{\"home\":\"$home\",\"sparkSubmit\":\"$home/bin/spark-submit\",\"python\":\"$venv/bin/python\",\"failpointJar\":\"$dir/failpoints/spark-failpoints.jar\",\"spark\":\"$PYSPARK_VERSION\",\"java\":\"$java_version\",\"scala\":\"$scala_version\",\"hadoop\":\"$hadoop_version\"}"
+write_ready spark "$VERSION" "{\"home\":\"$home\",\"sparkSubmit\":\"$home/bin/spark-submit\",\"python\":\"$venv/bin/python\",\"failpointJar\":\"$dir/failpoints/spark-failpoints.jar\",\"spark\":\"$PYSPARK_VERSION\",\"java\":\"$java_version\",\"scala\":\"$scala_version\",\"hadoop\":\"$hadoop_version\",\"kafkaJars\":\"$kafka_jars\",\"kafkaJarsAffected\":\"$kafka_jars_affected\"}"
 log "spark: ready ($dir/ready.json, $(size_of "$dir"))"

@@ -18,6 +18,10 @@ export interface SparkInstall {
   sparkSubmit: string;
   python: string;
   failpointJar: string;
+  /** Spark's Kafka connector and the jars it needs beyond pyspark's (for `--jars`); [] on an install from before it was added. */
+  kafkaJars: string[];
+  /** The same with the affected 4.1.1 connector (SPARK-57438: NPE on restart), for the test that catches it. */
+  kafkaJarsAffected: string[];
 }
 
 export const NOT_INSTALLED = 'not installed: run npm run services:install';
@@ -42,7 +46,7 @@ export function findSpark(env: NodeJS.ProcessEnv = process.env): SparkInstall | 
   }
   const p = raw.paths ?? {};
   if (!raw.version || !p['home'] || !p['sparkSubmit'] || !p['python'] || !p['failpointJar']) return undefined;
-  return { version: p['spark'] ?? raw.version, java: p['java'] ?? '?', scala: p['scala'] ?? '?', hadoop: p['hadoop'] ?? '?', home: p['home'], sparkSubmit: p['sparkSubmit'], python: p['python'], failpointJar: p['failpointJar'] };
+  return { version: p['spark'] ?? raw.version, java: p['java'] ?? '?', scala: p['scala'] ?? '?', hadoop: p['hadoop'] ?? '?', home: p['home'], sparkSubmit: p['sparkSubmit'], python: p['python'], failpointJar: p['failpointJar'], kafkaJars: p['kafkaJars'] ? p['kafkaJars'].split(',') : [], kafkaJarsAffected: p['kafkaJarsAffected'] ? p['kafkaJarsAffected'].split(',') : [] };
 }
 
 export function requireSpark(): SparkInstall {
