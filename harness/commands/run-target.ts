@@ -7,7 +7,9 @@ import type { RunCommandOptions } from './run.js';
 import { parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 export async function runTargetCommand(o: RunCommandOptions): Promise<number> {
-  if (o.scenario !== 'all') throw new UserError('give either --target or --scenario, not both');
+  // --scenario has no default since job modules came in (undefined = all): only an explicit one conflicts.
+  if (o.scenario !== undefined && o.scenario !== 'all') throw new UserError('give either --target or --scenario, not both');
+  if (o.job !== undefined) throw new UserError('give either --target or --job, not both');
   if (o.mode !== 'process') throw new UserError('--target runs real processes only: drop --mode sim');
   if (o.mutant) throw new UserError('--mutant applies to the built-in engine, not to --target (plant the bug in the job itself, like examples/spark/wordcount-foreachbatch-bug.json)');
   for (const [flag, v, dflt] of [['--store', o.store, undefined], ['--source', o.source, 'log'], ['--sink', o.sink, 'files'], ['--max-size', o.maxSize, undefined]] as const) {
