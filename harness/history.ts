@@ -216,6 +216,7 @@ export type CheckerName =
   | 'clean-exit'
   | 'config-change-refused'
   | 'corruption-refused'
+  | 'torn-write-refused'
   | 'zombie-fenced';
 
 export interface Verdict {

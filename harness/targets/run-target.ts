@@ -38,7 +38,15 @@ export function targetScheduleArb(target: ResolvedTarget, ref: TargetReference):
         fc.record({ kind: fc.constant('kill-failpoint' as const), failpoint: fc.constant(failpoint), occurrence: fc.integer({ min: 1, max: ref.pointCounts[failpoint]! }) }),
       )
     : undefined;
-  const fault: fc.Arbitrary<Fault> = failpointKill ? fc.oneof(randomKill, failpointKill) : randomKill;
+  // A tear cuts the file that just became visible to half its bytes, then halts: only at a `.written` point.
+  const tearPoints = points.filter((p) => p.endsWith('.written'));
+  const tornWrite = tearPoints.length
+    ? fc.constantFrom(...tearPoints).chain((failpoint) =>
+        fc.record({ kind: fc.constant('torn-write' as const), failpoint: fc.constant(failpoint), occurrence: fc.integer({ min: 1, max: ref.pointCounts[failpoint]! }) }),
+      )
+    : undefined;
+  const kinds = [randomKill, ...(failpointKill ? [failpointKill] : []), ...(tornWrite ? [tornWrite] : [])];
+  const fault: fc.Arbitrary<Fault> = kinds.length > 1 ? fc.oneof(...kinds) : randomKill;
   return fc.array(fault, { minLength: 1, maxLength: 3 });
 }
 
@@ -46,6 +54,7 @@ export function targetScheduleArb(target: ResolvedTarget, ref: TargetReference):
  * The sweep: the first trial kills once at every named point the reference reached, one point per
  * incarnation in the spec's order, and ends with a random-time kill; so even a short budget strikes
  * everywhere. (A restarted incarnation re-runs the batch in flight, so each next point is reached.)
+ * The second tears a checkpoint file mid-run (a tear usually ends a trial: recovered or refused).
  */
 export function sweepSchedules(target: ResolvedTarget, ref: TargetReference): Fault[][] {
   const points = target.spec.failpoints.adapter === 'spark' ? target.spec.failpoints.points.filter((p) => (ref.pointCounts[p] ?? 0) > 0) : [];
@@ -57,7 +66,10 @@ export function sweepSchedules(target: ResolvedTarget, ref: TargetReference): Fa
     // The first kill strikes mid-run; each restart then dies the first time it reaches its point.
     occurrence: j === 0 ? Math.ceil(ref.pointCounts[failpoint]! / 2) : 1,
   }));
-  return [[...sweep, random], [random]];
+  // One torn write, mid-run, at the spec's first `.written` point other than the query's one-off metadata.
+  const tearAt = points.find((p) => p.endsWith('.written') && p !== 'metadata.written') ?? points.find((p) => p.endsWith('.written'));
+  const tear: Fault[][] = tearAt ? [[{ kind: 'torn-write', failpoint: tearAt, occurrence: Math.ceil(ref.pointCounts[tearAt]! / 2) }]] : [];
+  return [[...sweep, random], ...tear, [random]];
 }
 
 export interface TargetRunOptions {

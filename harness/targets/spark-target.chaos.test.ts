@@ -44,6 +44,19 @@ describe.skipIf(!spark)(`Spark target (${spark ? `spark ${spark.version}` : NOT_
     expect(liveChildren()).toEqual([]);
   }, SPARK_TEST_TIMEOUT_MS);
 
+  it('torn write: commits/0 cut to half its bytes, then a halt; the restart recovers to the reference or refuses clearly', async () => {
+    const target = smallTarget('windowed');
+    const h = await runTargetTrial(target, targetTrialSpec(target, 7, [{ kind: 'torn-write', failpoint: 'commits.written', occurrence: 1 }]));
+    expect(h.incarnations[0]!.faultsHit).toMatchObject([{ kind: 'torn-write', failpoint: { name: 'commits.written', occurrence: 1 } }]);
+    expect(h.kills).toBe(1);
+    // Spark 4.1.1 refuses: CommitLog.deserialize fails on the truncated JSON (a JsonEOFException), at once.
+    const judged = h.verdicts.find((v) => v.checker === 'torn-write-refused' || v.checker === 'exactly-once')!;
+    expect(judged, JSON.stringify(h.verdicts)).toMatchObject({ ok: true });
+    if (judged.checker === 'torn-write-refused') expect(judged.message).toMatch(/tore commits\/0, incarnation 1 refused to restart .* (names commits\/0|points at CommitLog)/);
+    expect(h.ok).toBe(true);
+    expect(liveChildren()).toEqual([]);
+  }, SPARK_TEST_TIMEOUT_MS);
+
   it('planted bug: foreachBatch appending without dedup by batch id duplicates the re-run batch, and is caught', async () => {
     const target = smallTarget('wordcount-foreachbatch-bug');
     const h = await runTargetTrial(target, targetTrialSpec(target, 7, [{ kind: 'kill-failpoint', failpoint: 'commits.before', occurrence: 1 }]));

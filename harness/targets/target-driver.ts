@@ -46,6 +46,8 @@ export interface PointEvent {
   occurrence: number;
   action?: string;
   n?: number;
+  /** The checkpoint file the point concerns (point events). */
+  file?: string;
   t: number;
 }
 
@@ -304,6 +306,11 @@ export class TargetDriver implements IncarnationDriver {
   private firstError(index: number): string {
     const line = this.logOf(index).split('\n').find((l) => /^(\S+\.)?[A-Za-z]*(Exception|Error)\b.*:/.test(l.trim()) && !/^\d\d\/\d\d\/\d\d /.test(l));
     return line ? `first error: ${line.trim().slice(0, 500)}\n` : '';
+  }
+
+  /** The first exception line of incarnation `index` (or ''). */
+  firstErrorOf(index: number): string {
+    return this.firstError(index).replace(/^first error: /, '').trim();
   }
 
   /** Log lines of one incarnation (for a failing trial's report). */

@@ -112,6 +112,49 @@ export async function targetReference(target: ResolvedTarget, seed: number): Pro
   }
 }
 
+/** Names by which a Spark error points at its checkpoint logs (the torn file's own name also counts). */
+const CHECKPOINT_LOG = /\b(OffsetSeqLog|CommitLog|HDFSMetadataLog|FileStreamSinkLog|FileStreamSourceLog|CheckpointFileManager|StateStore\w*|Checkpoint(Reader|Writer)?)\b/;
+
+/**
+ * A torn write (a checkpoint file cut to half its bytes under its final name, then a halt) must end
+ * in one of two ways: the restart recovers to the reference (judged like any finished trial), or it
+ * REFUSES CLEARLY — exits non-zero at once (no hang, no crash loop), with an error that names the
+ * damaged file or the checkpoint log it belongs to, and with no wrong or duplicated output committed
+ * so far. Then the trial's clean-exit failure becomes a `torn-write-refused` verdict: ok when all of
+ * that holds, a finding when the error says nothing about the checkpoint or the output is wrong.
+ */
+async function judgeTornRefusal(driver: TargetDriver, incarnations: History['incarnations'], reference: string[], verdicts: Verdict[], setOutputs: (rows: string[]) => void): Promise<void> {
+  const tornAt = incarnations.findIndex((inc) => inc.faultsHit.some((h) => h.kind === 'torn-write'));
+  const failed = verdicts.findIndex((v) => v.checker === 'clean-exit' && !v.ok);
+  if (tornAt < 0 || failed < 0) return;
+  const last = incarnations.at(-1)!;
+  if (last.index <= tornAt || last.exit.signal) return;
+  const hit = incarnations[tornAt]!.faultsHit.find((h) => h.kind === 'torn-write')!;
+  const event = (driver.points[tornAt] ?? []).find((e) => e.point === hit.failpoint?.name && e.occurrence === hit.failpoint?.occurrence);
+  const file = event?.file?.replace(/^file:/, '') ?? '';
+  const short = file.split('/').slice(-2).join('/');
+  const log = driver.logOf(last.index);
+  const names = (file && log.includes(file)) || (short && log.includes(short)) ? `names ${short}` : CHECKPOINT_LOG.test(log) ? `points at ${log.match(CHECKPOINT_LOG)![0]}` : '';
+  const outputs = await driver.readOutputs().catch(() => [] as string[]);
+  setOutputs(outputs);
+  const left = new Map<string, number>();
+  for (const r of reference) left.set(r, (left.get(r) ?? 0) + 1);
+  const wrong = outputs.filter((r) => {
+    const n = left.get(r) ?? 0;
+    left.set(r, n - 1);
+    return n <= 0;
+  });
+  const error = driver.firstErrorOf(last.index) || '(no exception line)';
+  const ok = names !== '' && wrong.length === 0;
+  verdicts[failed] = {
+    checker: 'torn-write-refused',
+    ok,
+    message: ok
+      ? `after ${hit.where.replace(' (JVM halted)', '')} tore ${short || 'a checkpoint file'}, incarnation ${last.index} refused to restart (exit ${last.exit.code}) with an error that ${names}: ${error.slice(0, 200)}; no wrong output was committed (${outputs.length} rows, all in the reference)`
+      : `after ${hit.where.replace(' (JVM halted)', '')} tore ${short || 'a checkpoint file'}, incarnation ${last.index} failed (exit ${last.exit.code}) ${names ? '' : 'with an error that names neither the damaged file nor its checkpoint log'}${wrong.length ? `${names ? '' : ', and '}with ${wrong.length} output row(s) not in the reference` : ''}: ${error.slice(0, 200)}`,
+  };
+}
+
 export async function runTargetTrial(target: ResolvedTarget, spec: TrialSpec): Promise<History> {
   const startedAt = Date.now();
   const verdicts: Verdict[] = [];
@@ -136,6 +179,8 @@ export async function runTargetTrial(target: ResolvedTarget, spec: TrialSpec): P
       const outputs = await driver.readOutputs();
       history.outputs = outputs;
       verdicts.push(target.spec.semantics === 'exactly-once' ? checkExactlyOnce(reference.rows, outputs) : checkAtLeastOnce(reference.rows, outputs));
+    } else {
+      await judgeTornRefusal(driver, history.incarnations, reference.rows, verdicts, (rows) => (history.outputs = rows));
     }
   } finally {
     await driver.dispose();
