@@ -190,7 +190,8 @@ export async function runTargetTune(
   const recommended = best?.interval ?? null;
   const reason = best
     ? `${best.interval} file(s) per micro-batch has the least expected wall time for one hour of input under an MTBF of ${Math.round(opts.mtbfMs / 1000)} s${young ? `; Young predicts ${young.files.toFixed(1)}, Daly ${daly!.files.toFixed(1)} files per batch` : ''}`
-    : 'no recommendation: needs a fit over at least two intervals and recovery measurements';
+    : // Said once by whoever prints it ("no recommendation — <reason>", "No recommendation for X: <reason>").
+      `it needs batch times at two or more intervals (each with ≥ 2 batches) that fit a + b·K, and a recovery measurement at each${opts.recovery ? '' : ' (--no-recovery skipped those)'}`;
   return {
     target: spec.name,
     spec: spec.file,
