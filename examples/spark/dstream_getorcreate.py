@@ -49,8 +49,9 @@ def main():
         return ssc
 
     # The SparkContext (JVM start-up) before "go"; getOrCreate reads the checkpoint only after it.
-    SparkContext.getOrCreate(SparkConf().setAppName("chaos-dstream")).setLogLevel("WARN")
-    wait_for_go()
+    sc = SparkContext.getOrCreate(SparkConf().setAppName("chaos-dstream"))
+    sc.setLogLevel("WARN")
+    wait_for_go(sc, python=True)
     ssc = StreamingContext.getOrCreate(a["checkpoint"], create)
     ssc.start()
     print("chaos: ready", flush=True)

@@ -19,7 +19,7 @@ def main():
     a = args(["brokers", "topic", "output", "checkpoint"])
     spark = SparkSession.builder.appName("chaos-kafka-windowed").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
-    wait_for_go()
+    wait_for_go(spark)
     records = (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", a["brokers"])

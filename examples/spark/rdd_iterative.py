@@ -33,7 +33,7 @@ def main():
     spark = SparkSession.builder.appName("chaos-rdd-iterative").getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
-    wait_for_go()
+    wait_for_go(spark, python=True)
     sc.setCheckpointDir(a["checkpoint"])
     rdd = sc.textFile(a["input"]).map(lambda w: (w.strip(), 1)).reduceByKey(lambda x, y: x + y, 2)
     for i in range(1, ITERATIONS + 1):

@@ -48,7 +48,7 @@ def main():
     a = args(["input", "output", "checkpoint"])
     spark = SparkSession.builder.appName("chaos-windowed").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
-    wait_for_go()
+    wait_for_go(spark)
     events = spark.readStream.format("json").schema(EVENT_SCHEMA).option("maxFilesPerTrigger", 1).load(a["input"])
     write_file_sink(windowed(events), a["output"], a["checkpoint"])
     spark.stop()

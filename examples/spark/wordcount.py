@@ -55,7 +55,7 @@ def main():
     a = args(["input", "output", "checkpoint"])
     spark = SparkSession.builder.appName("chaos-wordcount").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
-    wait_for_go()
+    wait_for_go(spark, python=True)
     counts = running_counts(spark, a["input"])
     query = (
         counts.writeStream.format("json")

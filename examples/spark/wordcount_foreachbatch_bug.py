@@ -17,7 +17,7 @@ def main():
     a = args(["input", "output", "checkpoint"])
     spark = SparkSession.builder.appName("chaos-wordcount-foreachbatch-bug").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
-    wait_for_go()
+    wait_for_go(spark, python=True)
 
     def append_batch(df, batch_id):
         # The bug: no check whether batch_id was already written by an earlier, killed incarnation.
