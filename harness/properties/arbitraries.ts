@@ -33,6 +33,8 @@ export interface TrialArbOptions {
   /** Storage fault kinds the run's services support (process mode, --store s3: an S3 server the nemesis can restart / a proxy). */
   storageFaults?: StorageFaultKind[];
   sink?: TrialConfig['sink'];
+  /** With the Kafka sink: its delivery guarantee. */
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   store?: TrialConfig['store'];
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
@@ -109,6 +111,7 @@ export function configArb(o: {
   store: TrialConfig['store'];
   source: TrialConfig['source'];
   services?: TrialConfig['services'];
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   drawStateKnobs?: boolean;
 }): fc.Arbitrary<TrialConfig> {
   const stateKnobs = o.drawStateKnobs ?? true;
@@ -129,6 +132,7 @@ export function configArb(o: {
       store: o.store,
       source: o.source,
       sink: o.sink,
+      ...(o.sink === 'kafka' && o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
       ...(o.services ? { services: o.services } : {}),
     }));
 }
@@ -360,6 +364,7 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
         source,
         ...(o.mutant ? { mutant: o.mutant } : {}),
         ...(o.services ? { services: o.services } : {}),
+        ...(o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
         // Process mode's engine arguments do not carry these two yet: drawn in simulation only.
         drawStateKnobs: o.mode === 'sim' && !batch,
       }),
