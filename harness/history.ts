@@ -122,6 +122,8 @@ export interface TrialConfig {
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
   sink: 'files' | 'append' | 's3' | 'kafka';
+  /** With `sink: 'kafka'`: transactional exactly-once (absent = the engine default) or plain at-least-once produce. */
+  kafkaDelivery?: 'exactly-once' | 'at-least-once';
   /**
    * Where the run's S3/Kafka services came from (`chaos run --services`), when the trial used any:
    * `chaos replay` resolves the same kind of services again. Absent for local-only trials.

@@ -146,6 +146,26 @@ export function derivedKafkaTopics(checkpointLocation: string): { source: string
   return { source: `chaos-in-${h}`, sink: `chaos-out-${h}` };
 }
 
+/** What the derived source topic of a query is seeded with: the generated input of its run. */
+function derivedSourceInput(run: StreamingRunOptions, partitions: number) {
+  const scenario = findStreamingScenario(run.scenario);
+  const spec = { scenario, seed: run.seed, size: run.size, knobs: resolveKnobs(scenario, run.input), partitions };
+  return { description: describeGeneratedInput(spec), generate: () => generatedLog(spec).partitions };
+}
+
+/**
+ * Input injection by whoever runs the engine (the chaos harness, before its first incarnation):
+ * seed the query's derived source topic with dense offsets (kafka-topics.ts seedTopicDense), so the
+ * engine finds it seeded and its batch plans equal those over the local log. Returns the topic.
+ */
+export async function seedDerivedKafkaSource(brokers: string[], checkpointDir: string, run: StreamingRunOptions, partitions: number): Promise<string> {
+  const topic = derivedKafkaTopics(checkpointDir).source;
+  const { seedTopicDense } = await import('../kafka/kafka-topics.js');
+  const input = derivedSourceInput(run, partitions);
+  await seedTopicDense({ brokers }, topic, input.description, input.generate, partitions);
+  return topic;
+}
+
 /** Open stores, source and sink for the selection; reports where they live in a `services.opened` event. */
 export async function openEngineServices(sel: ServiceSelection, ctx: OpenServicesContext): Promise<EngineServices> {
   const opened: { close(): Promise<void> }[] = [];
@@ -180,12 +200,11 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
         // Our own topic: generated input, delivered through Kafka (like the local log, generated once per checkpoint).
         topic = derived.source;
         if (!ctx.run) throw new Error('a derived Kafka source topic needs the run options to generate its input');
-        const scenario = findStreamingScenario(ctx.run.scenario);
-        const spec = { scenario, seed: ctx.run.seed, size: ctx.run.size, knobs: resolveKnobs(scenario, ctx.run.input), partitions: ctx.partitions };
+        const input = derivedSourceInput(ctx.run, ctx.partitions);
         const { ensureSeededTopic } = await import('../kafka/kafka-topics.js');
         const seedConfig = validateKafkaConfig({ brokers: sel.kafka!.brokers });
         await kafkaOpen(`seed source topic ${topic}`, () =>
-          ensureSeededTopic(seedConfig, topic!, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions).catch((err: unknown) => {
+          ensureSeededTopic(seedConfig, topic!, input.description, input.generate, ctx.partitions).catch((err: unknown) => {
             throw explainKafkaOpenError(seedConfig, err);
           }),
         );

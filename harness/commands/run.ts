@@ -19,6 +19,7 @@ export interface RunCommandOptions {
   store?: string;
   source: string;
   sink: string;
+  kafkaDelivery?: string;
   maxSize?: string;
   mutant?: string;
   trialTimeout?: string;
@@ -41,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--store <kind>', 'checkpoint store: fs | s3 | memory (default fs; memory in sim mode)')
     .option('--source <kind>', 'log | kafka', 'log')
     .option('--sink <kind>', 'files | s3 | kafka | append', 'files')
+    .option('--kafka-delivery <guarantee>', 'with --sink kafka: exactly-once (transactional, default) | at-least-once (judged by the at-least-once checker)')
     .option('--max-size <n>', 'largest generated input (records)')
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
@@ -65,6 +67,8 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const store = parseChoice(o.store ?? (mode === 'sim' ? 'memory' : 'fs'), '--store', ['fs', 's3', 'memory'] as const);
   const source = parseChoice(o.source, '--source', ['log', 'kafka'] as const);
   const sink = parseChoice(o.sink, '--sink', ['files', 's3', 'kafka', 'append'] as const);
+  const kafkaDelivery = o.kafkaDelivery === undefined ? undefined : parseChoice(o.kafkaDelivery, '--kafka-delivery', ['exactly-once', 'at-least-once'] as const);
+  if (kafkaDelivery && sink !== 'kafka') throw new UserError(`--kafka-delivery applies to --sink kafka; this run writes to --sink ${sink}`);
   if (mode === 'sim' && store !== 'memory') throw new UserError(`--mode sim runs over the in-memory store; drop --store ${store} or use --mode process`);
   if (mode === 'process' && store === 'memory') throw new UserError('--store memory needs --mode sim (a memory store does not survive a real process kill)');
   const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
@@ -108,6 +112,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       store: resolved.store,
       source: resolved.source,
       sink: resolved.sink,
+      ...(kafkaDelivery ? { kafkaDelivery } : {}),
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),

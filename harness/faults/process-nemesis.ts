@@ -124,7 +124,7 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
         return;
       }
       if (!fault || timer || storageDown || outageOn || brokerDown || zombie) return;
-      if (fault.kind === 'broker-restart' && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
+      if (fault.kind === 'broker-restart' && !fault.midTransaction && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
         strikeBroker(fault, `after event #${n}`);
         return;
       }

@@ -33,6 +33,8 @@ export interface TrialArbOptions {
   /** Storage fault kinds the run's services support (process mode, --store s3: an S3 server the nemesis can restart / a proxy). */
   storageFaults?: StorageFaultKind[];
   sink?: TrialConfig['sink'];
+  /** With the Kafka sink: its delivery guarantee. */
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   store?: TrialConfig['store'];
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
@@ -109,6 +111,7 @@ export function configArb(o: {
   store: TrialConfig['store'];
   source: TrialConfig['source'];
   services?: TrialConfig['services'];
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   drawStateKnobs?: boolean;
 }): fc.Arbitrary<TrialConfig> {
   const stateKnobs = o.drawStateKnobs ?? true;
@@ -129,6 +132,7 @@ export function configArb(o: {
       store: o.store,
       source: o.source,
       sink: o.sink,
+      ...(o.sink === 'kafka' && o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
       ...(o.services ? { services: o.services } : {}),
     }));
 }
@@ -360,11 +364,13 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
         source,
         ...(o.mutant ? { mutant: o.mutant } : {}),
         ...(o.services ? { services: o.services } : {}),
+        ...(o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
         // Process mode's engine arguments do not carry these two yet: drawn in simulation only.
         drawStateKnobs: o.mode === 'sim' && !batch,
       }),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
+    .map(({ long, input: drawn, config, ...rest }) => ({ ...rest, long, config, input: kafkaInput(drawn, o.source) }))
     .map(({ long, input, config, ...rest }) => ({
       ...rest,
       input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
@@ -383,6 +389,16 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
       schedule: resolvePartitions(schedule, config.partitions),
       checkDeterminism: determinism < fraction,
     }));
+}
+
+/**
+ * A Kafka source topic holds the whole generated input from the start (the engine seeds it before
+ * the query plans its first batch), so its batches see everything at once: the local log's modelled
+ * growth (records arriving over N batches) does not exist there, and the reference — computed over
+ * the local log — must not model it either, or the two plan different batches.
+ */
+export function kafkaInput(input: InputParams, source: TrialConfig["source"] | undefined): InputParams {
+  return source === 'kafka' && input.growthBatches !== undefined ? { ...input, growthBatches: 1 } : input;
 }
 
 /** The fault kinds a trial armed (for the per-kind counts). */

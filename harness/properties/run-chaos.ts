@@ -75,6 +75,8 @@ export interface ChaosRunOptions {
   storage?: ServiceHandle;
   /** The run's Kafka broker (process mode, Kafka source or sink): enables broker-restart. */
   broker?: ServiceHandle;
+  /** With --sink kafka: exactly-once (transactional, default) or at-least-once. */
+  kafkaDelivery?: 'exactly-once' | 'at-least-once';
   /** Does the run's S3 server enforce If-None-Match? (zombie faults need a store that can fence) */
   s3ConditionalWrites?: boolean;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
@@ -105,6 +107,7 @@ function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, pat
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
   if (opts.sink && opts.sink !== 'files') parts.push(`--sink ${opts.sink}`);
+  if (opts.sink === 'kafka' && opts.kafkaDelivery) parts.push(`--kafka-delivery ${opts.kafkaDelivery}`);
   if (opts.store && opts.store !== (opts.mode === 'sim' ? 'memory' : 'fs')) parts.push(`--store ${opts.store}`);
   if (opts.source && opts.source !== 'log') parts.push(`--source ${opts.source}`);
   if (opts.services && (opts.store === 's3' || opts.sink === 's3' || opts.sink === 'kafka' || opts.source === 'kafka')) parts.push(`--services ${opts.services}`);
@@ -205,6 +208,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
+      ...(opts.kafkaDelivery ? { kafkaDelivery: opts.kafkaDelivery } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),
       ...(opts.services && usesServices(opts, scenario.kind) ? { services: opts.services } : {}),

@@ -71,6 +71,8 @@ export function engineRunArgs(
     '--partitions', String(extra.partitions),
     '--max-batch-records', String(c.maxBatchRecords),
     '--sink', c.sink,
+    '--source', c.source,
+    ...(c.kafkaDelivery ? ['--kafka-delivery', c.kafkaDelivery] : []),
   ];
   if (c.executors > 0) args.push('--executors', String(c.executors));
   if (c.mutant) args.push('--mutant', c.mutant);

@@ -23,7 +23,8 @@ import { openTrialS3Store, readTrialOutputs, servicesViewFromEngineArgs } from '
 import type { ServiceHandle } from '../services/types.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
-import { batchRunArgs, batchServiceArgs, engineRunArgs } from './engine-options.js';
+import { batchRunArgs, batchServiceArgs, engineRunArgs, streamingRunOptions } from './engine-options.js';
+import { seedDerivedKafkaSource } from '../../engine/streaming/service-wiring.js';
 import { lostWritesSides } from './lost-writes.js';
 import { canonicalLines, readJsonLinesOutput } from '../../engine/batch/run.js';
 
@@ -61,6 +62,7 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
   const dirs = { checkpoint: path.join(root, 'checkpoint'), output: path.join(root, 'output') };
   const lazyFs = spec.schedule.lostWrites;
   let planned = false;
+  let seeded = false;
   const usesKafka = spec.config.source === 'kafka' || spec.config.sink === 'kafka';
   /** `chaos engine run` arguments of one incarnation. */
   const argsFor = (fault: Fault | undefined, partitions: number): string[] => {
@@ -104,6 +106,14 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
         },
       });
       const faultsHit = nemesis.hits;
+      if (!seeded && spec.kind === 'streaming' && spec.config.source === 'kafka') {
+        // Input injection, like a target spec's: the harness fills the source topic before the first
+        // engine starts (dense offsets, so the batch plans match the reference over the local log).
+        const brokers = servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink).summary.kafka?.brokers;
+        if (!brokers) throw new UserError('a --source kafka trial needs Kafka brokers from its services (--kafka-brokers)');
+        await seedDerivedKafkaSource(brokers, dirs.checkpoint, streamingRunOptions(spec), spec.config.partitions);
+        seeded = true;
+      }
       const proc = adopt ? adopt.proc : spawn(fault, partitions, nemesis.onEvent);
       let exit;
       try {

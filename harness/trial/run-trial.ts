@@ -42,7 +42,7 @@ async function modelOutput(spec: TrialSpec): Promise<string[] | undefined> {
 export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions = {}): Promise<History> {
   const startedAt = Date.now();
   const timeoutMs = opts.timeoutMs ?? (mode === 'process' ? 60_000 : 20_000);
-  const guarantee = spec.config.sink === 'append' ? 'at-least-once' : 'exactly-once';
+  const guarantee = spec.config.sink === 'append' || (spec.config.sink === 'kafka' && spec.config.kafkaDelivery === 'at-least-once') ? 'at-least-once' : 'exactly-once';
   const verdicts: Verdict[] = [];
   const history: History = {
     version: HISTORY_VERSION,
