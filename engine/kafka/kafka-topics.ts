@@ -87,17 +87,7 @@ export async function seedTopicDense(
 ): Promise<'existing' | 'seeded'> {
   const config = validateKafkaConfig(cfg);
   const markerTopic = seededMarkerTopicOf(topic);
-  await ensureTopics(config, [
-    { name: topic, partitions },
-    { name: markerTopic, partitions: 1 },
-  ]);
-  const markers = await readTopicValues(config, markerTopic);
-  if (markers.length > 0) {
-    if (!markers.some((m) => m.value === description)) {
-      throw new UserError(`Kafka topic "${topic}" was seeded with other input (${markers[0]!.value}); use another topic or checkpoint`);
-    }
-    return 'existing';
-  }
+  if (await alreadySeeded(config, topic, markerTopic, description, partitions)) return 'existing';
   await seedSourceTopic(config, topic, generate());
   const producer = new Producer({ ...clientOptions(config, 'seed-marker'), serializers: stringSerializers, acks: ProduceAcks.ALL, idempotent: true });
   try {
@@ -106,6 +96,20 @@ export async function seedTopicDense(
     await closeClient(config, producer);
   }
   return 'seeded';
+}
+
+/** Create the topic and its marker topic; true when a seeding of exactly this input is already marked complete. */
+async function alreadySeeded(config: Required<KafkaConfig>, topic: string, markerTopic: string, description: string, partitions: number): Promise<boolean> {
+  await ensureTopics(config, [
+    { name: topic, partitions },
+    { name: markerTopic, partitions: 1 },
+  ]);
+  const markers = await readTopicValues(config, markerTopic);
+  if (markers.length === 0) return false;
+  if (!markers.some((m) => m.value === description)) {
+    throw new UserError(`Kafka topic "${topic}" was seeded with other input (${markers[0]!.value}); use another topic or checkpoint`);
+  }
+  return true;
 }
 
 export function seededMarkerTopicOf(topic: string): string {
@@ -128,17 +132,7 @@ export async function ensureSeededTopic(
 ): Promise<'existing' | 'seeded'> {
   const config = validateKafkaConfig(cfg);
   const markerTopic = seededMarkerTopicOf(topic);
-  await ensureTopics(config, [
-    { name: topic, partitions },
-    { name: markerTopic, partitions: 1 },
-  ]);
-  const markers = await readTopicValues(config, markerTopic);
-  if (markers.length > 0) {
-    if (!markers.some((m) => m.value === description)) {
-      throw new UserError(`Kafka topic "${topic}" was seeded with other input (${markers[0]!.value}); use another topic or checkpoint`);
-    }
-    return 'existing';
-  }
+  if (await alreadySeeded(config, topic, markerTopic, description, partitions)) return 'existing';
   const records = generate();
   const producer = new Producer({
     ...clientOptions(config, 'seed'),
