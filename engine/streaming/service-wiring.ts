@@ -27,10 +27,7 @@ import { getJson } from '../checkpoint/checked.js';
 import { FilesSink } from '../sinks/files-sink.js';
 import type { KafkaDelivery } from '../sinks/kafka-sink.js';
 import { explainKafkaOpenError, kafkaOpenBudgetFromEnv, openKafkaWithRetry, parseBrokers, validateKafkaConfig, validateTopic } from '../kafka/kafka-config.js';
-import { describeGeneratedInput, generatedLog } from '../sources/generated.js';
-import { findStreamingScenario } from '../../scenarios/streaming/index.js';
-import { resolveKnobs } from './options.js';
-import type { StreamingRunOptions } from './run.js';
+import { describeGeneratedInput, generatedLog, type GeneratedInputSpec } from '../sources/generated.js';
 import { createHash } from 'node:crypto';
 import { describeError, type RetryPolicy } from '../io/retry.js';
 
@@ -132,8 +129,8 @@ export interface OpenServicesContext {
   events: EventSink;
   /** Filesystem calls for fs stores (lazy-fs or a mutant). */
   ioFor?: (root: string) => FsIo;
-  /** The run (scenario, seed, size, knobs): what a derived Kafka source topic is seeded with. */
-  run?: StreamingRunOptions;
+  /** The run's generated input (job, seed, size, knobs, partitions): what a derived Kafka source topic is seeded with. */
+  input?: GeneratedInputSpec;
 }
 
 /**
@@ -146,23 +143,17 @@ export function derivedKafkaTopics(checkpointLocation: string): { source: string
   return { source: `chaos-in-${h}`, sink: `chaos-out-${h}` };
 }
 
-/** What the derived source topic of a query is seeded with: the generated input of its run. */
-function derivedSourceInput(run: StreamingRunOptions, partitions: number) {
-  const scenario = findStreamingScenario(run.scenario);
-  const spec = { scenario, seed: run.seed, size: run.size, knobs: resolveKnobs(scenario, run.input), partitions };
-  return { description: describeGeneratedInput(spec), generate: () => generatedLog(spec).partitions };
-}
-
 /**
  * Input injection by whoever runs the engine (the chaos harness, before its first incarnation):
  * seed the query's derived source topic with dense offsets (kafka-topics.ts seedTopicDense), so the
- * engine finds it seeded and its batch plans equal those over the local log. Returns the topic.
+ * engine finds it seeded and its batch plans equal those over the local log. `input` must be the
+ * very input the engine will generate (runtime/run-command.ts builds both from one EngineRun), or
+ * the engine refuses the topic as seeded with other input. Returns the topic.
  */
-export async function seedDerivedKafkaSource(brokers: string[], checkpointDir: string, run: StreamingRunOptions, partitions: number): Promise<string> {
+export async function seedDerivedKafkaSource(brokers: string[], checkpointDir: string, input: GeneratedInputSpec): Promise<string> {
   const topic = derivedKafkaTopics(checkpointDir).source;
   const { seedTopicDense } = await import('../kafka/kafka-topics.js');
-  const input = derivedSourceInput(run, partitions);
-  await seedTopicDense({ brokers }, topic, input.description, input.generate, partitions);
+  await seedTopicDense({ brokers }, topic, describeGeneratedInput(input), () => generatedLog(input).partitions, input.partitions);
   return topic;
 }
 
@@ -199,12 +190,12 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
       if (!topic) {
         // Our own topic: generated input, delivered through Kafka (like the local log, generated once per checkpoint).
         topic = derived.source;
-        if (!ctx.run) throw new Error('a derived Kafka source topic needs the run options to generate its input');
-        const input = derivedSourceInput(ctx.run, ctx.partitions);
+        if (!ctx.input) throw new Error('a derived Kafka source topic needs the run\'s input spec to generate its input');
+        const spec = ctx.input;
         const { ensureSeededTopic } = await import('../kafka/kafka-topics.js');
         const seedConfig = validateKafkaConfig({ brokers: sel.kafka!.brokers });
         await kafkaOpen(`seed source topic ${topic}`, () =>
-          ensureSeededTopic(seedConfig, topic!, input.description, input.generate, ctx.partitions).catch((err: unknown) => {
+          ensureSeededTopic(seedConfig, topic!, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions).catch((err: unknown) => {
             throw explainKafkaOpenError(seedConfig, err);
           }),
         );

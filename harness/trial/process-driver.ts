@@ -13,8 +13,7 @@
 import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
-import { UserError } from '../../engine/errors.js';
+import { dropUnsyncedWrites, UserError } from '../../engine/index.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine, type EngineProcess, type SpawnOptions } from '../process/engine-process.js';
@@ -23,10 +22,11 @@ import { openTrialS3Store, readTrialOutputs, servicesViewFromEngineArgs } from '
 import type { ServiceHandle } from '../services/types.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
-import { batchRunArgs, batchServiceArgs, engineRunArgs, streamingRunOptions } from './engine-options.js';
-import { seedDerivedKafkaSource } from '../../engine/streaming/service-wiring.js';
+import { trialEngineRun } from './engine-options.js';
+import { toArgv } from '../../runtime/engine-run.js';
+import { seedKafkaSourceOf } from '../../runtime/run-command.js';
 import { lostWritesSides } from './lost-writes.js';
-import { canonicalLines, readJsonLinesOutput } from '../../engine/batch/run.js';
+import { readBatchLines } from '../oracle/output-readers.js';
 
 export interface ProcessDriverOptions {
   deadline: number;
@@ -68,12 +68,15 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
   const argsFor = (fault: Fault | undefined, partitions: number): string[] => {
     const failpoints = failpointFlag(fault);
     const executorFailpoints = executorFailpointFlag(fault);
-    const args =
-      spec.kind === 'batch'
-        ? [...batchRunArgs(spec, dirs, failpoints), ...batchServiceArgs(spec, opts.engineArgs ?? [])]
-        : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
-    if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
-    return args;
+    return toArgv(
+      trialEngineRun(spec, dirs, {
+        partitions,
+        lazyFs,
+        serviceArgs: opts.engineArgs ?? [],
+        ...(failpoints ? { failpoints } : {}),
+        ...(executorFailpoints ? { executorFailpoints } : {}),
+      }),
+    );
   };
   const spawn = (fault: Fault | undefined, partitions: number, onEvent: SpawnOptions['onEvent']) => {
     const storageFaults = spec.schedule.faults.some(isStorageFault);
@@ -109,9 +112,9 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       if (!seeded && spec.kind === 'streaming' && spec.config.source === 'kafka') {
         // Input injection, like a target spec's: the harness fills the source topic before the first
         // engine starts (dense offsets, so the batch plans match the reference over the local log).
-        const brokers = servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink).summary.kafka?.brokers;
-        if (!brokers) throw new UserError('a --source kafka trial needs Kafka brokers from its services (--kafka-brokers)');
-        await seedDerivedKafkaSource(brokers, dirs.checkpoint, streamingRunOptions(spec), spec.config.partitions);
+        // Seeded from the first incarnation's own engine run, so the engine finds exactly its input.
+        const firstRun = trialEngineRun(spec, dirs, { partitions: spec.config.partitions, lazyFs, serviceArgs: opts.engineArgs ?? [] });
+        await seedKafkaSourceOf(firstRun, { ...process.env, ...opts.env });
         seeded = true;
       }
       const proc = adopt ? adopt.proc : spawn(fault, partitions, nemesis.onEvent);
@@ -192,10 +195,10 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
 
 /** A batch job's part files, where it wrote them: the --output directory, or under it on S3 (--sink s3). */
 async function readBatchOutputs(spec: TrialSpec, dirs: { checkpoint: string; output: string }, opts: ProcessDriverOptions): Promise<string[]> {
-  if (spec.config.sink !== 's3') return canonicalLines(await readJsonLinesOutput(dirs.output));
+  if (spec.config.sink !== 's3') return readBatchLines(dirs.output);
   const store = await openTrialS3Store(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, 's3'), dirs.output);
   try {
-    return canonicalLines(await readJsonLinesOutput(store));
+    return await readBatchLines(store);
   } finally {
     await store.close();
   }
