@@ -231,6 +231,10 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     if (budgetHere !== undefined && budgetHere <= 1 && i > 0) break;
     const seed = (opts.seed + i * 7919) | 0;
     let failing: { h: History; spec: TrialSpec } | undefined;
+    // fast-check's time limit returns from fc.check without waiting for the trial in flight: we do,
+    // or that trial runs on beside the next scenario's — and its storage or broker fault (the
+    // services are shared) strikes a trial that armed none ("S3 endpoint … unavailable", exit 2).
+    let inFlight: Promise<unknown> = Promise.resolve();
     const arbFor = (scenario: ChaosScenario) => trialArb({
       mode: opts.mode,
       scenario: scenario.name,
@@ -255,7 +259,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       const shrinking = failing !== undefined;
       // Past the shrink budget every further candidate "passes": fast-check stops and keeps the smallest failure so far.
       if (shrinking && ++shrinksHere > maxShrinks) return true;
-      const h = await runTrial(spec, opts.mode, trialOpts);
+      const running = runTrial(spec, opts.mode, trialOpts);
+      inFlight = running.catch(() => undefined);
+      const h = await running;
       const entry = entryOf(spec.scenario);
       if (shrinking) summary.shrinkTrials++;
       else {
@@ -288,17 +294,21 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(budgetHere !== undefined ? { plugins: [fc.interruptAfterTimeLimit(budgetHere)] } : {}),
       ...(opts.noShrink ? { endOnFailure: true } : {}),
     });
+    await inFlight;
     // A usage or setup problem raised inside a trial (e.g. the engine cannot start) is not a finding.
     if (details.failed && details.errorInstance instanceof UserError) throw details.errorInstance;
-    if (details.failed && details.counterexample) {
-      const spec = (details.counterexample as unknown as [TrialSpec])[0];
+    // A trial that failed after the time limit interrupted fast-check is still a finding (no fast-check path).
+    const lateFailure = !details.failed && failing !== undefined ? failing : undefined;
+    if ((details.failed && details.counterexample) || lateFailure) {
+      const spec = lateFailure ? lateFailure.spec : (details.counterexample as unknown as [TrialSpec])[0];
       let h = failing && sameSpec(failing.spec, spec) ? failing.h : undefined;
       if (!h) {
         // The counterexample's own History (the last failure seen may be another shrink candidate).
         h = await runTrial(spec, opts.mode, trialOpts);
         if (h.ok) h = failing?.h ?? h;
       }
-      const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
+      // A late failure has no fast-check path to regenerate it: its replay file replays the trial itself.
+      const fastCheck = lateFailure ? undefined : { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
       const historyFile = opts.outDir ? writeHistoryFile(opts.outDir, h) : undefined;
       const entry = entryOf(spec.scenario);
@@ -313,7 +323,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
         ...(historyFile ? { historyFile, checkCommand: `${chaosCommand()} check ${quoteArg(historyFile)}` } : {}),
-        rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
+        ...(lateFailure ? {} : { rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath) }),
         history: h,
       };
       summary.failures.push(failure);
