@@ -25,6 +25,7 @@ import { ENGINE_RUN_FIELDS, type EngineRun } from './engine-run.js';
 import { loadJob } from './jobs.js';
 import { readRecords } from './records.js';
 import { partsFor } from './compose.js';
+import { explainKafkaOpenError, validateKafkaConfig } from '../engine/kafka/kafka-config.js';
 import { executorEntry } from './entries.js';
 import { batchParamsOf, portableJobRef } from './run-job.js';
 
@@ -99,7 +100,11 @@ export async function seedKafkaSourceOf(run: EngineRun, env: NodeJS.ProcessEnv =
   const checkpointDir = dirOf(run, 'checkpoint');
   if (!checkpointDir) throw new UserError('a derived Kafka source topic is named after --checkpoint: give --checkpoint DIR or --topic NAME');
   const records = run.records !== undefined ? readRecords(run.records) : undefined;
-  return seedDerivedKafkaSource(services.kafka!.brokers, checkpointDir, generatedInputOf(job, run, records));
+  const brokers = services.kafka!.brokers;
+  // A broker that cannot be reached before any engine ran is the run's configuration: "cannot reach Kafka at …" (exit 2).
+  return seedDerivedKafkaSource(brokers, checkpointDir, generatedInputOf(job, run, records)).catch((err: unknown) => {
+    throw explainKafkaOpenError(validateKafkaConfig({ brokers }), err);
+  });
 }
 
 /** Runs one engine run; returns the exit code (errors a user can fix are UserErrors). */
