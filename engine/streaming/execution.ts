@@ -19,6 +19,7 @@
  *   coverage.hit { point } the first time this incarnation takes a named path (engine/coverage.ts; armed runs only)
  */
 import { UserError } from '../errors.js';
+import { FencedWriteError } from '../checkpoint/fenced-write.js';
 import { isOutputKey } from '../sinks/read-output.js';
 import { recordsIn, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext } from './context.js';
@@ -48,6 +49,16 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   ctx.events.emit({ type: 'engine.started', pid: process.pid, scenario: ctx.opts.scenario, kind: 'streaming', resumed, ...(ctx.opts.mutant ? { mutant: ctx.opts.mutant } : {}) });
   if (!resumed) {
     if ((await ctx.output.list('')).some(isOutputKey)) {
+      // The checkpoint was new when this engine looked, and now has output: another engine created
+      // it meanwhile (this one was paused — a zombie — or started beside it). That engine owns it.
+      if ((await protocol.readMetadata(ctx)) !== undefined) {
+        throw new FencedWriteError(
+          'metadata',
+          ctx.checkpoint.location,
+          `fenced: checkpoint ${ctx.checkpoint.location} was created, and output committed, by another writer after this one found it new; ` +
+            'this writer is stale (a zombie of an earlier attempt, or a second engine on the same checkpoint) and stops. Run one query per checkpoint location at a time.',
+        );
+      }
       throw new UserError(
         `output ${ctx.output.location} already holds committed output, but checkpoint ${ctx.checkpoint.location} is new: ` +
           'the new run would mix its rows with an earlier run. Use an empty --output directory, or the --checkpoint directory of that run.',
