@@ -169,6 +169,7 @@ export type CheckerName =
   | 'at-least-once'
   | 'per-key-order'
   | 'final-state'
+  | 'complete-table'
   | 'model'
   | 'determinism'
   | 'liveness'

@@ -19,6 +19,7 @@ function userOf(seed: number, key: string): { region: string; tier: string } | u
 
 export const enrichmentJoinModel: ScenarioModel = {
   scenario: 'enrichment-join',
+  outputMode: 'update',
   perKeyOrder: true,
   shape: { key: (r) => `${String(r['region'])}/${String(r['tier'])}`, seq: (r) => Number(r['batchId']), value: (r) => [r['events'], r['amount']] },
   expected(spec) {

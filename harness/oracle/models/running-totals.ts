@@ -5,6 +5,7 @@ import { microBatches } from './micro-batches.js';
 
 export const runningTotalsModel: ScenarioModel = {
   scenario: 'running-totals',
+  outputMode: 'update',
   perKeyOrder: true,
   shape: { key: (r) => String(r['account']), seq: (r) => Number(r['batchId']), value: (r) => [r['total'], r['count'], r['max']] },
   expected(spec) {

@@ -13,6 +13,7 @@ const SLIDE = 5_000;
 
 export const windowedCountsModel: ScenarioModel = {
   scenario: 'windowed-counts',
+  outputMode: 'append',
   perKeyOrder: false,
   shape: { key: (r) => `${String(r['sensor'])}@${String(r['windowStart'])}`, seq: (r) => Number(r['batchId']), value: (r) => r['count'] },
   expected(spec) {

@@ -7,6 +7,7 @@ const STOP = new Set(['the', 'a', 'of']);
 
 export const wordcountModel: ScenarioModel = {
   scenario: 'wordcount',
+  outputMode: 'update',
   perKeyOrder: true,
   shape: { key: (r) => String(r['word']), seq: (r) => Number(r['batchId']), value: (r) => r['count'] },
   expected(spec) {
