@@ -4,7 +4,7 @@
  * rebuilds engines thousands of times over the same input).
  */
 import type { InputKnobs, StreamingScenario } from '../../scenarios/streaming/types.js';
-import { buildPartitionedLog, type PartitionedLog } from './partitioned-log.js';
+import { buildPartitionedLog, type InputEvent, type PartitionedLog } from './partitioned-log.js';
 
 export interface GeneratedInputSpec {
   scenario: StreamingScenario;
@@ -31,4 +31,9 @@ export function generatedLog(spec: GeneratedInputSpec): PartitionedLog {
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(id, log);
   return log;
+}
+
+/** The generated input in arrival order, for writing a log (not cached: a log is written once). */
+export function generatedInput(spec: GeneratedInputSpec): { records: Iterable<InputEvent>; size: number; growthBatches: number } {
+  return { records: spec.scenario.generate(spec.seed, spec.size, spec.knobs), size: spec.size, growthBatches: spec.knobs.growthBatches };
 }
