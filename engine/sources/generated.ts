@@ -27,7 +27,7 @@ export function generatedLog(spec: GeneratedInputSpec): PartitionedLog {
   const id = `${describeGeneratedInput(spec)} partitions=${spec.partitions}`;
   const hit = cache.get(id);
   if (hit) return hit;
-  const log = buildPartitionedLog(spec.scenario.generate(spec.seed, spec.size, spec.knobs), spec.partitions, spec.knobs.growthBatches);
+  const log = buildPartitionedLog(Array.from(spec.scenario.generate(spec.seed, spec.size, spec.knobs)), spec.partitions, spec.knobs.growthBatches);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(id, log);
   return log;

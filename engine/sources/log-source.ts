@@ -24,7 +24,7 @@ import { partitionOf } from '../streaming/random.js';
 import type { InputEvent } from './partitioned-log.js';
 
 /** Records per segment file: a batch reads a few segments; a segment is ~0.5-1 MB of JSON. */
-export const SEGMENT_RECORDS = 8192;
+export const SEGMENT_RECORDS = 1024;
 
 interface LogManifest {
   format: 2;

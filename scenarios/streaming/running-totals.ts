@@ -20,14 +20,12 @@ export const runningTotals: StreamingScenario = {
   kind: 'streaming',
   description: 'running total, count and max amount per account across batches (state per key)',
   defaults: { keys: 50, disorderMs: 1000, lateFraction: 0, growthBatches: 3 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const account = skewedInt(next, Math.max(1, knobs.keys));
-      out[i] = { key: `acct-${account}`, value: { amount: randInt(next, 250) - 50 }, eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `acct-${account}`, value: { amount: randInt(next, 250) - 50 }, eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery() {
     const amountOf = (v: unknown) => (v as { amount: number }).amount;

@@ -17,8 +17,11 @@ export interface InputKnobs {
 export interface StreamingScenario extends ScenarioInfo {
   kind: 'streaming';
   defaults: InputKnobs;
-  /** Deterministic input in arrival order: the same (seed, size, knobs) always gives the same records. */
-  generate(seed: number, size: number, knobs: InputKnobs): InputEvent[];
+  /**
+   * Deterministic input in arrival order: the same (seed, size, knobs) always gives the same
+   * records. Consumed once, record by record (a generator keeps a large input out of memory).
+   */
+  generate(seed: number, size: number, knobs: InputKnobs): Iterable<InputEvent>;
   /** The query; `seed` and `knobs` build static data (e.g. the join's table). */
   buildQuery(seed: number, knobs: InputKnobs): StreamingQuery;
 }

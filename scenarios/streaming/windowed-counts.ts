@@ -24,14 +24,12 @@ export const windowedCounts: StreamingScenario = {
   kind: 'streaming',
   description: 'sliding event-time windows (10s/5s) counting readings per sensor, watermark drops late data',
   defaults: { keys: 8, disorderMs: 2000, lateFraction: 0.05, growthBatches: 4 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const sensor = skewedInt(next, Math.max(1, knobs.keys));
-      out[i] = { key: `sensor-${sensor}`, value: { reading: randInt(next, 1000) }, eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `sensor-${sensor}`, value: { reading: randInt(next, 1000) }, eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery(_seed, knobs) {
     return {

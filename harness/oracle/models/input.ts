@@ -12,5 +12,5 @@ export function scenarioInput(spec: TrialSpec): { records: ModelRecord[]; knobs:
     const v = spec.input[k];
     if (v !== undefined) knobs[k] = v;
   }
-  return { records: scenario.generate(spec.seed, spec.input.size, knobs), knobs };
+  return { records: Array.from(scenario.generate(spec.seed, spec.input.size, knobs)), knobs };
 }
