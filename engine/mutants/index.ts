@@ -30,6 +30,9 @@ import { partitionsNotFingerprinted } from './partitions-not-fingerprinted.js';
 import { sourcePositionOffByOne } from './source-position-off-by-one.js';
 import { nonDeterministicOperator } from './non-deterministic-operator.js';
 import { missingFsync } from './missing-fsync.js';
+import { dedupStateNotRestored } from './dedup-state-not-restored.js';
+import { sessionStateNotRestored } from './session-state-not-restored.js';
+import { groupTimeoutNotRestored } from './group-timeout-not-restored.js';
 
 export interface EngineParts {
   protocol: StreamingProtocol;
@@ -43,6 +46,11 @@ export interface Mutant {
   realWorld: string;
   /** 'process': only observable with real processes (e.g. lost unsynced writes); sim cannot catch it. */
   needs?: 'process';
+  /**
+   * The operator the mutant breaks, as its description begins (e.g. 'dropDuplicates('): the hunt
+   * attacks only jobs whose query uses it, since no other job can show the bug.
+   */
+  operator?: string;
   apply(base: EngineParts): EngineParts;
 }
 
@@ -60,6 +68,9 @@ export const mutants: Record<string, Mutant> = {
   'source-position-off-by-one': sourcePositionOffByOne,
   'non-deterministic-operator': nonDeterministicOperator,
   'missing-fsync': missingFsync,
+  'dedup-state-not-restored': dedupStateNotRestored,
+  'session-state-not-restored': sessionStateNotRestored,
+  'group-timeout-not-restored': groupTimeoutNotRestored,
 };
 
 export const correctParts: EngineParts = { protocol: correctProtocol, io: realFsIo };

@@ -5,12 +5,27 @@
  */
 import { trialSpecOf, type FailureSummary, type Mode, type TrialSpec } from '../history.js';
 import { runChaos, type ChaosScenario } from '../properties/run-chaos.js';
+import { streamingScenarios } from '../../scenarios/streaming/index.js';
+import { describeQuery } from '../../engine/streaming/query.js';
 
 export interface MutantInfo {
   name: string;
   description: string;
   realWorld?: string;
   needs?: 'process';
+  /** The operator the mutant breaks (a query description prefix): only jobs using it are attacked. */
+  operator?: string;
+}
+
+/** The scenarios whose query uses `operator` (all of them when the mutant names none). */
+export function scenariosFor(m: MutantInfo, scenarios: ChaosScenario[]): ChaosScenario[] {
+  if (!m.operator) return scenarios;
+  const using = scenarios.filter((s) => {
+    if (s.kind !== 'streaming') return false;
+    const job = streamingScenarios.find((j) => j.name === s.name);
+    return job !== undefined && describeQuery(job.buildQuery(0, job.defaults)).includes(m.operator!);
+  });
+  return using.length > 0 ? using : scenarios;
 }
 
 export interface MutantResult {
@@ -50,7 +65,7 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
     const failures: FailureSummary[] = [];
     const summary = await runChaos({
       mode,
-      scenarios: o.scenarios,
+      scenarios: scenariosFor(m, o.scenarios),
       budgetMs: o.budgetMs,
       seed: o.seed,
       mutant: m.name,
