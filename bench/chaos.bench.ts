@@ -11,7 +11,7 @@ import { chaosScenarios } from '../harness/chaos-scenarios.js';
 import { killFailpoints } from '../harness/faults/failpoint-names.js';
 import type { Fault, Mode, TrialSpec } from '../harness/history.js';
 import { runTrial } from '../harness/trial/run-trial.js';
-import { mutants } from '../engine/mutants/index.js';
+import { mutants } from '../mutants/index.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -75,7 +75,7 @@ export async function figures(log: (line: string) => void): Promise<Record<strin
   const budgetMs = Number(process.env['CHAOS_BENCH_MUTANT_BUDGET_MS'] ?? 60_000);
   const results = await huntMutants({
     mutants: Object.entries(mutants).map(([name, m]) => ({ name, ...m })),
-    scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+    scenarios: (await chaosScenarios('all')).filter((s) => s.kind === 'streaming'),
     budgetMs,
     seed: 1,
     onResult: (r) => log(`mutant ${r.name}: ${r.caught ? 'caught' : 'NOT caught'} in ${(r.ms / 1000).toFixed(2)} s, ${r.trials} trials (${r.mode})`),

@@ -5,11 +5,12 @@
  * configuration (a clear message on stderr, never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../engine/index.js';
 import { registerEngine } from './commands/engine.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerRun } from './commands/run.js';
 import { registerReplay } from './commands/replay.js';
+import { registerCheck } from './commands/check.js';
 import { registerMutants } from './commands/mutants.js';
 import { registerTune } from './commands/tune.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerScenarios(program);
   registerRun(program);
   registerReplay(program);
+  registerCheck(program);
   registerMutants(program);
   registerTune(program);
   return program;

@@ -3,8 +3,10 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
-import type { EngineEvent } from '../engine/events.js';
+import { randomBytes } from 'node:crypto';
+import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
+import { jobLabel } from '../runtime/job-ref.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -23,6 +25,8 @@ export type FaultKind =
   | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
   | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
   | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'broker-restart' // SIGKILL the Kafka broker mid-run (or mid-transaction) and restart it on the same data (process mode, Kafka source or sink)
+  | 'zombie' // an old incarnation keeps running (or is paused, then resumed) after its successor started: it must be fenced
   | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
 
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -37,6 +41,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'storage-restart',
   'storage-outage',
   'corrupt-checkpoint',
+  'broker-restart',
+  'zombie',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -59,6 +65,20 @@ export type Fault =
   | { kind: 'storage-restart'; afterEvents: number; downMs: number }
   /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
   | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number }
+  /**
+   * SIGKILL the Kafka broker and restart it on the same data `downMs` later: after the
+   * `afterEvents`-th event, or — `midTransaction` — while the sink holds an open transaction (its
+   * rows sent, not committed: the engine is held at `sink.before-rename` by a delay failpoint on
+   * the `occurrence`-th batch while the broker dies).
+   */
+  | { kind: 'broker-restart'; afterEvents: number; downMs: number; midTransaction?: boolean; occurrence?: number }
+  /**
+   * The old incarnation is not killed: after its `afterEvents`-th event the successor starts on the
+   * same checkpoint while it keeps running, or — `pause` — it is SIGSTOPped first and SIGCONTed once
+   * the successor has reached `resumeAfterEvents` events. The zombie must be fenced (exit non-zero,
+   * "fenced: …") or finish without a conflicting write; the output must still equal the reference.
+   */
+  | { kind: 'zombie'; afterEvents: number; pause: boolean; resumeAfterEvents: number }
   /**
    * Before this incarnation starts, damage state files of the checkpoint at rest (bit rot; a disk
    * that returned garbage): one file of the newest state version, or every state file. Recovery
@@ -83,11 +103,14 @@ export interface FaultSchedule {
 
 /** Input generator parameters, passed to the scenario's generator with the seed. */
 export interface InputParams {
+  /** Generated input: records to generate. Recorded input: how many records the files hold. */
   size: number;
   keys?: number;
   disorderMs?: number;
   lateFraction?: number;
   growthBatches?: number;
+  /** Recorded input (`--input FILE|DIR`, absolute path): these records instead of the job's generator. */
+  records?: string;
 }
 
 export interface TrialConfig {
@@ -99,7 +122,7 @@ export interface TrialConfig {
   snapshotEvery?: number;
   /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
   retainBatches?: number;
-  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  /** A known-bad engine variant (mutants/); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
@@ -109,6 +132,20 @@ export interface TrialConfig {
    * `chaos replay` resolves the same kind of services again. Absent for local-only trials.
    */
   services?: 'auto' | 'local' | 'containers' | 'external';
+}
+
+/**
+ * The external target a trial ran (harness/targets): its spec file, the spec's sha256 when it
+ * ran, and the master. Absent for the built-in engine.
+ */
+export interface TargetRef {
+  spec: string;
+  sha256: string;
+  master: string;
+  /** What ran it, e.g. "spark 4.1.1 (Java 17.0.15)". */
+  engine?: string;
+  /** The trial ran with pre-started drivers (incarnation i+1 waited for "go" while i ran). */
+  prestart?: boolean;
 }
 
 /** Everything that determines a trial: fast-check generates it, a replay file stores it. */
@@ -124,6 +161,8 @@ export interface TrialSpec {
   schedule: FaultSchedule;
   /** Run the failure-free reference twice (uncached) and compare: a determinism check. */
   checkDeterminism: boolean;
+  /** An external target instead of the built-in engine (`chaos run --target SPEC`). */
+  target?: TargetRef;
 }
 
 export interface ExitStatus {
@@ -157,6 +196,8 @@ export interface Incarnation {
   events: EngineEvent[];
   /** Last lines of stderr (process mode) or the error message (sim), when it did not exit cleanly. */
   stderrTail?: string;
+  /** External targets: named points the incarnation reached (failpoint adapter), e.g. ["offsets.written#1 n=0", ...]. */
+  points?: string[];
 }
 
 export interface LostWritesCount {
@@ -175,11 +216,14 @@ export type CheckerName =
   | 'liveness'
   | 'clean-exit'
   | 'config-change-refused'
-  | 'corruption-refused';
+  | 'corruption-refused'
+  | 'zombie-fenced';
 
 export interface Verdict {
   checker: CheckerName;
   ok: boolean;
+  /** The checker threw: it could not judge (not ok, and not a finding about the engine either). */
+  unknown?: true;
   /** One sentence a person can act on. */
   message: string;
   /** Rows expected but missing (sample). */
@@ -198,6 +242,11 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   mode: Mode;
   /** What the sink promises; at-least-once outputs are judged by the at-least-once checker. */
   guarantee: 'exactly-once' | 'at-least-once';
+  /**
+   * The query's output mode, which decides what its sink is judged on (oracle/check.ts delivery):
+   * append (also when absent) = a log of final rows; update = the final state per key; complete = the newest table.
+   */
+  outputMode?: 'append' | 'update' | 'complete';
   startedAt: number;
   elapsedMs: number;
   incarnations: Incarnation[];
@@ -207,10 +256,46 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   reference: string[];
   /** Output of the independent reference model, when the scenario has one (sorted). */
   model?: string[];
+  /** Output of a second failure-free run, when the trial checked determinism (sorted). */
+  determinismOutput?: string[];
+  /** Whether the engine processed all input (its outputs were read); absent in Histories written before it. */
+  finished?: boolean;
+  /** Verdicts observed while running (clean exits, refusals, liveness): kept as recorded when a History is re-judged. */
+  observed?: Verdict[];
+  /** Every verdict: the observed ones and those check(history) computed from the data. */
   verdicts: Verdict[];
   ok: boolean;
   /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
   kills: number;
+}
+
+/**
+ * A trial's History before anything ran: its spec, no incarnation, no output, not ok. The runners
+ * (built-in engine and external targets) fill it in; the verdicts array is the caller's.
+ */
+export function newHistory(spec: TrialSpec, mode: Mode, guarantee: History['guarantee'], startedAt: number, verdicts: Verdict[]): History {
+  return {
+    version: HISTORY_VERSION,
+    trialId: `${jobLabel(spec.scenario)}-${randomBytes(4).toString('hex')}`,
+    mode,
+    scenario: spec.scenario,
+    kind: spec.kind,
+    seed: spec.seed,
+    input: spec.input,
+    ...(spec.params ? { params: spec.params } : {}),
+    config: spec.config,
+    schedule: spec.schedule,
+    ...(spec.target ? { target: spec.target } : {}),
+    guarantee,
+    startedAt,
+    elapsedMs: 0,
+    incarnations: [],
+    outputs: [],
+    reference: [],
+    verdicts,
+    ok: false,
+    kills: 0,
+  };
 }
 
 export function trialSpecOf(h: History): TrialSpec {
@@ -223,6 +308,7 @@ export function trialSpecOf(h: History): TrialSpec {
     config: h.config,
     schedule: h.schedule,
     checkDeterminism: h.verdicts.some((v) => v.checker === 'determinism'),
+    ...(h.target ? { target: h.target } : {}),
   };
 }
 
@@ -231,6 +317,10 @@ export interface ReplayFile {
   replayVersion: 1;
   mode: Mode;
   trial: TrialSpec;
+  /** The job module (`--job PATH`) the trial ran and its sha256: replay refuses a module that changed. */
+  jobModule?: { path: string; sha256: string };
+  /** What identifies the recorded input (`--input`): replay refuses records that changed. */
+  recordsId?: string;
   history: History;
   fastCheck?: { seed: number; path: string | null; counterexample: unknown };
   /** The command that re-runs it. */
@@ -249,6 +339,9 @@ export interface FailureSummary {
   path: string | null;
   replayFile?: string;
   replayCommand?: string;
+  /** The trial's History on its own (`chaos check FILE` re-judges it without re-running). */
+  historyFile?: string;
+  checkCommand?: string;
   /** `chaos run` with the fast-check seed and path that regenerates this trial. */
   rerunCommand?: string;
   history: History;
@@ -285,6 +378,21 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /**
+   * Process mode: per trial, which store, source and sink each incarnation actually opened (its
+   * `services.opened` event) and every difference from what the trial asked for. Any difference
+   * fails the run with exit 2: the harness must never report a test of a service it did not use.
+   */
+  servicesOpened?: Array<{
+    trialId: string;
+    asked: { store: string; source: string; sink: string };
+    incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
+    mismatches: string[];
+  }>;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

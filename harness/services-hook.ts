@@ -3,7 +3,7 @@
  * module (harness/services/index.ts) provides `resolveServices(opts)`; until it exists, only the
  * local defaults run and anything else is a clear usage error.
  */
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../engine/index.js';
 import type { RunServicesSummary } from './history.js';
 import type { ServiceHandle } from './services/types.js';
 
@@ -30,6 +30,8 @@ export interface ResolvedServices {
   summary?: RunServicesSummary;
   /** The S3 server, when the run has one: the nemesis kills/restarts it and cuts it off through its proxy. */
   storage?: ServiceHandle;
+  /** The Kafka broker, when the run has one it owns: the nemesis kills and restarts it (broker-restart). */
+  broker?: ServiceHandle;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import { faultKindBarsSpec, faultSpaceHeatmapSpec, renderSvg, scenarioBarsSpec, 
 import { coverageHeadline, knobValueText } from './exploration-text.js';
 import { PROTOCOL_STEPS } from '../harness/exploration/fault-space.js';
 import type { ExplorationSummary } from '../harness/exploration/exploration.js';
-import { formatMs } from './format.js';
+import { formatMs } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, type Html } from './html.js';
 import { junitXml, replayCommandOf } from './junit.js';
 import { mdCode, mdCodeBlock, mdTable } from './markdown.js';
@@ -110,6 +110,10 @@ export function runMarkdown(s: RunSummary): string {
   );
   if (s.faultKinds.length) {
     lines.push(mdTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), ['l', 'r', 'r']), '');
+  }
+  if (s.engine) lines.push(`External target on ${s.engine}.`, '');
+  if (s.failpoints?.length) {
+    lines.push(mdTable(['named failpoint', 'trials armed', 'hits'], s.failpoints.map((f) => [f.name, String(f.armed), String(f.hits)]), ['l', 'r', 'r']), '');
   }
   const services = servicesLines(s);
   if (services.length) lines.push(...services.map((l) => `- ${l}`), '');

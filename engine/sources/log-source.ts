@@ -12,8 +12,9 @@
  * or re-read the whole log to open it (the manifest alone says what is there).
  *
  * Availability (a growing source, modelled deterministically): arrival i of n becomes available to
- * batch floor(i * growthBatches / n); `available[p][b]` is how many records of partition p batch b
- * may read (b < growthBatches; from then on, all of them).
+ * batch floor(i * growthBatches / n), or to the batch a recorded record pins (`arrivalBatch`);
+ * `available[p][b]` is how many records of partition p batch b may read (for b within the array;
+ * from then on, all of them).
  */
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { getJson, putJson } from '../checkpoint/checked.js';
@@ -32,7 +33,7 @@ interface LogManifest {
   partitions: number;
   counts: number[];
   segmentRecords: number;
-  /** available[p][b]: records of partition p available to batch b, for b < growthBatches. */
+  /** available[p][b]: records of partition p available to batch b, for b < available[p].length (then all of them). */
   available: number[][];
 }
 
@@ -159,7 +160,13 @@ async function readManifest(o: LogSourceOptions): Promise<LogManifest | undefine
   return manifest;
 }
 
-/** Writes the log while the input is generated: at most one segment per partition is in memory. */
+/**
+ * Writes the log while the input is generated: at most one segment per partition is in memory.
+ * Each record goes where buildPartitionedLog (partitioned-log.ts) puts it: its pinned `partition`
+ * and `arrivalBatch` (recorded input) or partition hash(key) and arrival floor(i * growth / n),
+ * with the same checks (a pinned partition out of range, or an arrival batch before the previous
+ * one of its partition, is a UserError naming the record).
+ */
 async function writeLog(o: LogSourceOptions): Promise<LogManifest> {
   const { records, size, growthBatches } = o.generate();
   const segmentRecords = o.segmentRecords ?? SEGMENT_RECORDS;
@@ -167,11 +174,20 @@ async function writeLog(o: LogSourceOptions): Promise<LogManifest> {
   const buffers: StoredRecord[][] = Array.from({ length: o.partitions }, () => []);
   const counts = new Array<number>(o.partitions).fill(0);
   const segments = new Array<number>(o.partitions).fill(0);
+  /** arriving[p][b]: records of partition p that first become available to batch b. */
   const arriving: number[][] = Array.from({ length: o.partitions }, () => new Array<number>(growth).fill(0));
+  const lastArrival = new Array<number>(o.partitions).fill(0);
   let i = 0;
   for (const e of records) {
-    const p = partitionOf(e.key, o.partitions);
-    arriving[p]![Math.floor((i * growth) / size)]!++;
+    const p = e.partition ?? partitionOf(e.key, o.partitions);
+    if (!Number.isInteger(p) || p < 0 || p >= o.partitions) throw new UserError(`input record ${i + 1} has partition ${e.partition}, but the run has ${o.partitions} partitions (0..${o.partitions - 1})`);
+    const arrival = e.arrivalBatch ?? Math.floor((i * growth) / size);
+    if (!Number.isInteger(arrival) || arrival < 0) throw new UserError(`input record ${i + 1} has arrivalBatch ${e.arrivalBatch}; it must be a whole number >= 0`);
+    if (arrival < lastArrival[p]!) throw new UserError(`input record ${i + 1} arrives at batch ${arrival}, before the record ahead of it in partition ${p} (batch ${lastArrival[p]}): arrival batches must not decrease within a partition`);
+    lastArrival[p] = arrival;
+    const perBatch = arriving[p]!;
+    while (perBatch.length <= arrival) perBatch.push(0);
+    perBatch[arrival]!++;
     buffers[p]!.push([e.key, e.value, e.eventTimeMs]);
     counts[p]!++;
     i++;
@@ -182,9 +198,11 @@ async function writeLog(o: LogSourceOptions): Promise<LogManifest> {
   }
   if (i !== size) throw new Error(`input generator produced ${i} records, expected ${size}`);
   for (let p = 0; p < o.partitions; p++) if (buffers[p]!.length > 0) await putJson(o.store, segmentKey(o.prefix, p, segments[p]!), buffers[p], 'source');
+  // Every partition's availability over the same batches: up to the last batch any record arrives at.
+  const batches = Math.max(...arriving.map((perBatch) => perBatch.length));
   const available = arriving.map((perBatch) => {
     let sum = 0;
-    return perBatch.map((n) => (sum += n));
+    return Array.from({ length: batches }, (_, b) => (sum += perBatch[b] ?? 0));
   });
   const manifest: LogManifest = { format: 2, description: o.description, partitions: o.partitions, counts, segmentRecords, available };
   await putJson(o.store, `${o.prefix}manifest`, manifest, 'source');

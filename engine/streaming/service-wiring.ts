@@ -26,11 +26,8 @@ import { normalizePrefix, type S3Config } from '../checkpoint/s3-config.js';
 import { getJson } from '../checkpoint/checked.js';
 import { FilesSink } from '../sinks/files-sink.js';
 import type { KafkaDelivery } from '../sinks/kafka-sink.js';
-import { parseBrokers, validateTopic } from '../kafka/kafka-config.js';
-import { describeGeneratedInput, generatedLog } from '../sources/generated.js';
-import { findStreamingScenario } from '../../scenarios/streaming/index.js';
-import { resolveKnobs } from './options.js';
-import type { StreamingRunOptions } from './run.js';
+import { explainKafkaOpenError, kafkaOpenBudgetFromEnv, openKafkaWithRetry, parseBrokers, validateKafkaConfig, validateTopic } from '../kafka/kafka-config.js';
+import { describeGeneratedInput, generatedLog, type GeneratedInputSpec } from '../sources/generated.js';
 import { createHash } from 'node:crypto';
 import { describeError, type RetryPolicy } from '../io/retry.js';
 
@@ -132,8 +129,8 @@ export interface OpenServicesContext {
   events: EventSink;
   /** Filesystem calls for fs stores (lazy-fs or a mutant). */
   ioFor?: (root: string) => FsIo;
-  /** The run (scenario, seed, size, knobs): what a derived Kafka source topic is seeded with. */
-  run?: StreamingRunOptions;
+  /** The run's generated input (job, seed, size, knobs, partitions): what a derived Kafka source topic is seeded with. */
+  input?: GeneratedInputSpec;
 }
 
 /**
@@ -159,6 +156,12 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
     opened.push(store);
     return store;
   };
+  // An unreachable broker: exit 2 on its own; retried for CHAOS_KAFKA_OPEN_TIMEOUT_MS inside a chaos run, then exit 1.
+  const kafkaBudget = kafkaOpenBudgetFromEnv(process.env);
+  const kafkaOpen = <T>(what: string, open: () => Promise<T>) =>
+    openKafkaWithRetry(what, kafkaBudget, open, (info) =>
+      ctx.events.emit({ type: 'service.retry', service: 'kafka', what, attempt: info.attempt, delayMs: info.delayMs, error: describeError(info.error) }),
+    );
   const fsAt = (dir: string) => new FsCheckpointStore(dir, { failpoints: ctx.failpoints, ...(ctx.ioFor ? { io: ctx.ioFor(dir) } : {}) });
   try {
     const checkpoint = sel.store === 's3' ? await s3At(keyOfPath(ctx.checkpointDir) || 'checkpoint') : fsAt(ctx.checkpointDir);
@@ -173,20 +176,25 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
       if (!topic) {
         // Our own topic: generated input, delivered through Kafka (like the local log, generated once per checkpoint).
         topic = derived.source;
-        if (!ctx.run) throw new Error('a derived Kafka source topic needs the run options to generate its input');
-        const scenario = findStreamingScenario(ctx.run.scenario);
-        const spec = { scenario, seed: ctx.run.seed, size: ctx.run.size, knobs: resolveKnobs(scenario, ctx.run.input), partitions: ctx.partitions };
+        if (!ctx.input) throw new Error('a derived Kafka source topic needs the run\'s input spec to generate its input');
+        const spec = ctx.input;
         const { ensureSeededTopic } = await import('../kafka/kafka-topics.js');
-        await ensureSeededTopic({ brokers: sel.kafka!.brokers }, topic, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions);
+        const seedConfig = validateKafkaConfig({ brokers: sel.kafka!.brokers });
+        await kafkaOpen(`seed source topic ${topic}`, () =>
+          ensureSeededTopic(seedConfig, topic!, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions).catch((err: unknown) => {
+            throw explainKafkaOpenError(seedConfig, err);
+          }),
+        );
       }
       const { KafkaSource } = await import('../sources/kafka-source.js');
-      source = await KafkaSource.open({ brokers: sel.kafka!.brokers, topic, partitions: ctx.partitions });
+      const sourceTopic = topic;
+      source = await kafkaOpen(`open source topic ${topic}`, () => KafkaSource.open({ brokers: sel.kafka!.brokers, topic: sourceTopic, partitions: ctx.partitions }));
       opened.push(source);
     }
     if (sel.sink === 's3') sink = new FilesSink(output);
     if (sel.sink === 'kafka') {
       const { KafkaSink } = await import('../sinks/kafka-sink.js');
-      sink = await KafkaSink.open({
+      sink = await kafkaOpen('open the sink', () => KafkaSink.open({
         brokers: sel.kafka!.brokers,
         topic: sel.kafka!.sinkTopic ?? derived.sink,
         guarantee: sel.kafka!.delivery,
@@ -197,7 +205,7 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
           if (!meta?.queryId) throw new Error(`checkpoint ${checkpoint.location} has no metadata with a query id`);
           return meta.queryId;
         },
-      });
+      }));
     }
     ctx.events.emit({
       type: 'services.opened',

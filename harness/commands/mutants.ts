@@ -1,9 +1,9 @@
 /**
- * `chaos mutants`: prove the harness catches known-bad engines. Each mutant (engine/mutants) is
+ * `chaos mutants`: prove the harness catches known-bad engines. Each mutant (mutants/) is
  * attacked until the first failing trial, which fast-check then shrinks to a minimal trial.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 interface MutantsOptions {
@@ -15,6 +15,7 @@ interface MutantsOptions {
   out: string;
   list?: boolean;
   maxSize?: string;
+  job?: string;
 }
 
 export function registerMutants(program: Command): void {
@@ -28,10 +29,19 @@ export function registerMutants(program: Command): void {
     .option('--mode <mode>', 'force process or sim for all (default: sim, process for mutants only real processes expose)')
     .option('--out <dir>', 'where replay files of the minimal failing trials go', 'out/mutants')
     .option('--max-size <n>', 'largest generated input (records)')
+    .option('--job <path|name>', 'attack the mutants with this streaming job (a module of your own) instead of every bundled streaming scenario')
     .option('--list', 'list the mutants and the real bug class each reproduces')
     .action(async (o: MutantsOptions) => {
       process.exitCode = await mutantsCommand(o);
     });
+}
+
+/** Every bundled streaming job, or the one `--job` names (which must be a streaming job: the mutants are streaming engine variants). */
+async function mutantScenarios(chaosScenarios: (selector: string, mode?: 'sim' | 'process', job?: string) => Promise<{ name: string; kind: 'streaming' | 'batch' }[]>, job: string | undefined) {
+  const all = await chaosScenarios('all', 'sim', job);
+  const streaming = all.filter((s) => s.kind === 'streaming');
+  if (job !== undefined && streaming.length === 0) throw new UserError(`--job ${job} is a batch job; the mutants are streaming engine variants, so they need a streaming job`);
+  return streaming;
 }
 
 async function mutantsCommand(o: MutantsOptions): Promise<number> {
@@ -43,7 +53,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
     process.stdout.write(names.map((n) => `${n.padEnd(30)} ${registry[n]!.description}\n${' '.repeat(31)}real world: ${registry[n]!.realWorld ?? '-'}\n`).join(''));
     return 0;
   }
-  if (names.length === 0) throw new UserError('this build has no mutants (engine/mutants/index.ts is empty)');
+  if (names.length === 0) throw new UserError('this build has no mutants (mutants/index.ts is empty)');
   if (o.only) {
     const wanted = o.only.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = wanted.filter((w) => !(w in registry));
@@ -58,11 +68,13 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const { huntMutants } = await import('../mutants/hunt.js');
   const started = Date.now();
-  process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each at most), seed ${seed}\n`);
+  process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each, plus what earlier ones leave over), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
-    scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+    scenarios: await mutantScenarios(chaosScenarios, o.job),
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
+    // Time a quickly caught mutant leaves over goes to the ones after it.
+    totalBudgetMs: budgetMs,
     seed,
     outDir: o.out,
     ...(mode ? { mode } : {}),

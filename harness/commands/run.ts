@@ -4,11 +4,14 @@
  * (the process every trial starts) does not pay for them.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
+import type { FaultKind, RunSummary } from '../history.js';
 
 export interface RunCommandOptions {
-  scenario: string;
+  scenario?: string;
+  job?: string;
+  input?: string;
   runs?: string;
   budget?: string;
   seed?: string;
@@ -23,14 +26,22 @@ export interface RunCommandOptions {
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  target?: string;
+  master?: string;
+  prestart?: boolean;
   untilCovered?: string | boolean;
+  keepHistories?: boolean;
+  /** Library callers (checkRecovery): only these fault kinds. */
+  faultKinds?: FaultKind[];
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run chaos trials: kill the engine at random and exact points, restart it, check the output equals a failure-free run')
-    .option('--scenario <name|all>', 'scenario to attack, or all', 'all')
+    .option('--scenario <name|all>', 'bundled job(s) to attack, comma separated, or all (default all)')
+    .option('--job <path|name>', 'a job module of your own (compiled .js/.mjs, or .ts with tsx installed), instead of --scenario')
+    .option('--input <file|dir>', "recorded input records (JSON lines: key, value, eventTimeMs, optional partition and arrivalBatch) instead of the job's generator")
     .option('--runs <n>', 'number of trials (split over the scenarios)')
     .option('--budget <duration>', 'time budget instead of --runs, e.g. 30s, 5m')
     .option('--seed <n>', 'fast-check seed (random when absent; printed)')
@@ -45,7 +56,11 @@ export function registerRun(program: Command): void {
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
+    .option('--keep-histories', "write every trial's History to <out>/histories/ (failing trials' are always written; `chaos check FILE` re-judges one)")
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
+    .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -54,6 +69,18 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
+  return (await runAndReport(o)).code;
+}
+
+/**
+ * `chaos run` as a function: runs the trials, writes the reports, prints the summary lines, and
+ * returns the exit code with the run summary `--json` prints (what checkRecovery returns).
+ */
+export async function runAndReport(o: RunCommandOptions): Promise<{ code: number; summary: RunSummary }> {
+  if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) throw new UserError('--target runs through `chaos run --target SPEC`; checkRecovery takes a job');
+  if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
   if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');
@@ -70,9 +97,19 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
   const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
 
+  if (o.job !== undefined && o.scenario !== undefined) throw new UserError('give either --scenario NAME or --job PATH, not both');
   (await import('../process/registry.js')).cleanUpOnUncaughtError();
   const { chaosScenarios } = await import('../chaos-scenarios.js');
-  const scenarios = chaosScenarios(o.scenario, mode);
+  const scenarios = await chaosScenarios(o.scenario ?? 'all', mode, o.job);
+  let records: { path: string; count: number; minPartitions: number } | undefined;
+  if (o.input !== undefined) {
+    if (scenarios.length !== 1 || scenarios[0]!.kind !== 'streaming') throw new UserError('--input feeds recorded records to one streaming job: give --job PATH or --scenario NAME with it');
+    const { readRecords } = await import('../../runtime/records.js');
+    const { default: nodePath } = await import('node:path');
+    const p = nodePath.resolve(o.input);
+    const events = readRecords(p).events;
+    records = { path: p, count: events.length, minPartitions: 1 + Math.max(0, ...events.map((e) => e.partition ?? 0)) };
+  }
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
     throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');
   }
@@ -102,6 +139,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       outDir: o.out,
       ...(o.mutant ? { mutant: o.mutant } : {}),
       ...(maxSize ? { maxSize } : {}),
+      ...(records ? { records } : {}),
+      ...(o.keepHistories ? { keepHistories: true } : {}),
+      ...(o.faultKinds ? { faultKinds: o.faultKinds } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
       ...(untilCovered !== undefined ? { untilCovered } : {}),
@@ -111,6 +151,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),
+      ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
@@ -119,6 +160,15 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
+  const { zombieFencingNote } = await import('../properties/run-chaos.js');
+  const zombieNote = zombieFencingNote({ mode, store: resolved.store, sink: resolved.sink, ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}) });
+  if (zombieNote && summary.services) summary.services.notes.push(zombieNote);
+  // What the engines opened must be what was asked: a run that tested something else is not a pass.
+  const notAsked = (summary.servicesOpened ?? []).filter((t) => t.mismatches.length > 0);
+  if (notAsked.length > 0) {
+    summary.ok = false;
+    if (summary.services) summary.services.notes.push(`${notAsked.length} trial(s) did not run against the asked services: ${notAsked[0]!.mismatches[0]}`);
+  }
   const written = await writeRunReport(o.out, summary);
   if (o.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
@@ -131,5 +181,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       (summary.exploration ? explorationLines(summary.exploration).map((l) => `  ${l}\n`).join('') : '') +
       `  report: ${written.join(', ')}\n`,
   );
-  return summary.ok ? 0 : 1;
+  if (notAsked.length > 0) {
+    process.stderr.write(
+      `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +
+        `${notAsked[0]!.trialId}: ${notAsked[0]!.mismatches[0]}. Nothing was tested as asked (exit 2); see servicesOpened in the report\n`,
+    );
+    return { code: 2, summary };
+  }
+  return { code: summary.ok ? 0 : 1, summary };
 }

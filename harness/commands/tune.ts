@@ -7,13 +7,15 @@
  * and charting code (vega, listr2) is imported only when `tune` actually runs.
  */
 import type { Command } from 'commander';
-import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
+import { UserError } from '../../engine/index.js';
+import { checkTunableJob, parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
 
 export function registerTune(program: Command): void {
   program
     .command('tune')
     .description('Measure checkpoint overhead and recovery time per checkpoint interval and batch size, fit a cost model, and recommend an interval (Young/Daly beside the fit) with how sure it is.')
     .option('--scenario <name>', 'streaming scenario to tune', tuneDefaults.scenario)
+    .option('--job <path|name>', 'a streaming job module of your own to tune (compiled .js/.mjs, or .ts with tsx), instead of --scenario')
     .option('--intervals <list>', 'checkpoint intervals in batches, comma-separated (off is always measured)', tuneDefaults.intervals)
     .option('--mtbf <duration>', 'mean time between failures, e.g. 30s, 10m, 1h', tuneDefaults.mtbf)
     .option('--repeat <n>', 'measurements per point at least (then more rounds until the best interval is separated, within --budget)', tuneDefaults.repeat)
@@ -24,7 +26,19 @@ export function registerTune(program: Command): void {
     .option('--no-recovery', 'skip the kill-and-recover trials (faster; expected totals then count lost work only)')
     .option('--out <dir>', 'directory for report.json, report.md, report.html', tuneDefaults.out)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (flags: RawTuneFlags & { json?: boolean }) => {
+    .option('--target <spec.json>', 'tune an external target (a spec with "tune"): interval = its unit, e.g. files per micro-batch')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s)')
+    .option('--files <n>', 'with --target: input files per run (default 8)')
+    .action(async (flags: RawTuneFlags & { json?: boolean; target?: string; master?: string; files?: string }, cmd: Command) => {
+      if (flags.target !== undefined) {
+        process.exitCode = await (await import('./tune-target.js')).tuneTargetCommand(flags, (name) => cmd.getOptionValueSource(name) === 'default');
+        return;
+      }
+      if (flags.master !== undefined || flags.files !== undefined) throw new UserError('--master and --files need --target SPEC');
+      if (flags.job !== undefined) {
+        if (cmd.getOptionValueSource('scenario') === 'cli') throw new UserError('give either --scenario NAME or --job PATH, not both');
+        flags.job = await checkTunableJob(flags.job);
+      }
       const options = parseTuneFlags(flags);
       const [{ runTune }, { writeTuneReport }, { humanSummary }] = await Promise.all([
         import('../tune/run-tune.js'),

@@ -5,8 +5,7 @@
  */
 import { trialSpecOf, type FailureSummary, type Mode, type TrialSpec } from '../history.js';
 import { runChaos, type ChaosScenario } from '../properties/run-chaos.js';
-import { streamingScenarios } from '../../scenarios/streaming/index.js';
-import { describeQuery } from '../../engine/streaming/query.js';
+import { loadJob } from '../../runtime/jobs.js';
 
 export interface MutantInfo {
   name: string;
@@ -17,14 +16,18 @@ export interface MutantInfo {
   operator?: string;
 }
 
-/** The scenarios whose query uses `operator` (all of them when the mutant names none). */
-export function scenariosFor(m: MutantInfo, scenarios: ChaosScenario[]): ChaosScenario[] {
+/**
+ * The jobs whose query has a stage that `operator` begins (all of them when the mutant names none,
+ * or when none has it: then the hunt runs, and reports the mutant not caught).
+ */
+export async function scenariosFor(m: MutantInfo, scenarios: ChaosScenario[]): Promise<ChaosScenario[]> {
   if (!m.operator) return scenarios;
-  const using = scenarios.filter((s) => {
-    if (s.kind !== 'streaming') return false;
-    const job = streamingScenarios.find((j) => j.name === s.name);
-    return job !== undefined && describeQuery(job.buildQuery(0, job.defaults)).includes(m.operator!);
-  });
+  const using: ChaosScenario[] = [];
+  for (const s of scenarios) {
+    if (s.kind !== 'streaming') continue;
+    const job = await loadJob(s.name);
+    if (job.kind === 'streaming' && job.buildQuery(0, job.defaults).stages.some((stage) => stage.describe.startsWith(m.operator!))) using.push(s);
+  }
   return using.length > 0 ? using : scenarios;
 }
 
@@ -48,6 +51,11 @@ export interface HuntOptions {
   scenarios: ChaosScenario[];
   /** Budget per mutant. */
   budgetMs: number;
+  /**
+   * A total budget instead: each mutant gets an equal share of what is left, so the time a quickly
+   * caught mutant did not need goes to the ones after it (those that need a long run or a rare knob).
+   */
+  totalBudgetMs?: number;
   seed: number;
   /** sim for mutants sim can expose; process for those that need real processes (or all, when forced). */
   mode?: Mode;
@@ -59,14 +67,16 @@ export interface HuntOptions {
 
 export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
   const results: MutantResult[] = [];
-  for (const m of o.mutants) {
+  const huntStarted = Date.now();
+  for (const [i, m] of o.mutants.entries()) {
+    const budgetMs = o.totalBudgetMs !== undefined ? Math.max(1000, (huntStarted + o.totalBudgetMs - Date.now()) / (o.mutants.length - i)) : o.budgetMs;
     const mode: Mode = o.mode ?? (m.needs === 'process' ? 'process' : 'sim');
     const started = Date.now();
     const failures: FailureSummary[] = [];
     const summary = await runChaos({
       mode,
-      scenarios: scenariosFor(m, o.scenarios),
-      budgetMs: o.budgetMs,
+      scenarios: await scenariosFor(m, o.scenarios),
+      budgetMs,
       seed: o.seed,
       mutant: m.name,
       interleave: true,

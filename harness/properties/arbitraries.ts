@@ -37,9 +37,12 @@ export interface TrialArbOptions {
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
   services?: TrialConfig['services'];
+  /** Recorded input (`--input`): every trial feeds these records (a streaming job); only their arrival pace is drawn. */
+  records?: { path: string; count: number; minPartitions: number };
 }
 
-export type StorageFaultKind = 'storage-restart' | 'storage-outage';
+/** Faults that depend on what the run's services can do: the S3 server (storage-*), the Kafka broker (broker-restart), a store that fences stale writers (zombie). */
+export type StorageFaultKind = 'storage-restart' | 'storage-outage' | 'broker-restart' | 'zombie';
 
 /** The failpoints a scenario kind offers to each fault kind. */
 export interface FailpointSets {
@@ -67,7 +70,8 @@ export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
 export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery'];
   if (mode === 'process' && executors) kinds.push('kill-executor');
-  if (mode === 'process') kinds.push(...storageFaults);
+  // Batch jobs have no Kafka and no write-once streaming logs to fence a zombie with: S3 faults only.
+  if (mode === 'process') kinds.push(...storageFaults.filter((k) => k === 'storage-restart' || k === 'storage-outage'));
   return kinds;
 }
 
@@ -85,10 +89,21 @@ export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: rea
   return kinds;
 }
 
+/** Recorded input: the records are given; how they arrive (growthBatches, for records without an arrivalBatch) is drawn. */
+/** Records that pin a partition need at least that many partitions: a drawn count below it is raised. */
+function withMinPartitions(config: TrialConfig, min: number): TrialConfig {
+  return config.partitions >= min ? config : { ...config, partitions: min };
+}
+
+export function recordedInputArb(r: { path: string; count: number }): fc.Arbitrary<InputParams> {
+  return fc.record({ size: fc.constant(r.count), records: fc.constant(r.path), growthBatches: fc.integer({ min: 1, max: 6 }) });
+}
+
 export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputParams> {
   return fc.record({
     size: fc.integer({ min: minSize, max: maxSize }),
-    keys: fc.integer({ min: 1, max: 40 }),
+    // Sometimes more keys than a batch touches: versions then change only some keys, so delta chains grow (a version where every key changed is a snapshot).
+    keys: fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 41, max: 400 }) }),
     disorderMs: fc.integer({ min: 0, max: 3000 }),
     lateFraction: fc.constantFrom(0, 0.05, 0.2),
     growthBatches: fc.integer({ min: 1, max: 6 }),
@@ -137,6 +152,19 @@ export interface RunShape {
   batches: number;
   checkpointInterval: number;
   partitions: number;
+}
+
+/**
+ * Process mode samples the same knob space within its time budget: every batch costs real fsyncs
+ * (one state file per partition), so a run is held to PROCESS_MAX_BATCHES batches (half that with
+ * more than 4 partitions) by raising the records per batch where the drawn value would exceed it.
+ */
+export const PROCESS_MAX_BATCHES = 40;
+
+function withinProcessBudget(input: InputParams, config: TrialConfig): TrialConfig {
+  const maxBatches = config.partitions > 4 ? PROCESS_MAX_BATCHES / 2 : PROCESS_MAX_BATCHES;
+  const least = Math.ceil(input.size / maxBatches);
+  return config.maxBatchRecords >= least ? config : { ...config, maxBatchRecords: least };
 }
 
 /** A long simulated run: an input of thousands of records in small batches (tens to hundreds of batches). */
@@ -252,6 +280,24 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
       return fc
         .record({ afterEvents: storageAfterEvents, downMs: fc.integer({ min: 0, max: 1200 }) })
         .map((e) => ({ faults: [{ kind: 'storage-restart' as const, ...e }], ...none }));
+    case 'broker-restart':
+      return fc
+        .record({
+          afterEvents: storageAfterEvents,
+          // A broker restart is a JVM start: seconds. Short downtimes are enough to lose connections.
+          downMs: fc.integer({ min: 0, max: 800 }),
+          midTransaction: fc.boolean(),
+          occurrence: fc.integer({ min: 1, max: 3 }),
+        })
+        .map(({ midTransaction, occurrence, ...e }) => ({ faults: [{ kind: 'broker-restart' as const, ...e, ...(midTransaction ? { midTransaction, occurrence } : {}) }], ...none }));
+    case 'zombie':
+      return fc
+        .record({
+          afterEvents: fc.integer({ min: 2, max: 14 }),
+          pause: fc.boolean(),
+          resumeAfterEvents: fc.integer({ min: 3, max: 20 }),
+        })
+        .map((e) => ({ faults: [{ kind: 'zombie' as const, ...e }], ...none }));
     case 'storage-outage':
       return fc
         .record({
@@ -326,12 +372,12 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors, o.storageFaults ?? []) : faultKindsFor(o.mode, executors, o.storageFaults ?? [], where));
   const fraction = o.determinismFraction ?? 0.1;
   // Long runs are cheap in-process: a third of simulated streaming trials (unless --max-size caps the input below them).
-  const longRuns = o.mode === 'sim' && !batch && (o.maxSize === undefined || o.maxSize >= 1000);
+  const longRuns = o.mode === 'sim' && !batch && !o.records && (o.maxSize === undefined || o.maxSize >= 1000);
   const noLongRun = fc.constant(null);
   return fc
     .record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
-      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
+      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : o.records ? recordedInputArb(o.records) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
       long: longRuns ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: noLongRun }, { weight: 1, arbitrary: longRunArb }) : noLongRun,
       config: configArb({
         executors,
@@ -340,15 +386,15 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
         source,
         ...(o.mutant ? { mutant: o.mutant } : {}),
         ...(o.services ? { services: o.services } : {}),
-        // Process mode's engine arguments do not carry these two yet: drawn in simulation only.
-        drawStateKnobs: o.mode === 'sim' && !batch,
+        // Both modes: process mode's engine arguments carry them too (the engine-run codec, engine-options.test.ts).
+        drawStateKnobs: !batch,
       }),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
     .map(({ long, input, config, ...rest }) => ({
       ...rest,
       input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
-      config: long ? { ...config, maxBatchRecords: long.maxBatchRecords } : config,
+      config: withMinPartitions(long ? { ...config, maxBatchRecords: long.maxBatchRecords } : o.mode === 'process' && !batch ? withinProcessBudget(input, config) : config, o.records?.minPartitions ?? 1),
     }))
     .chain((base) =>
       scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where), batch ? undefined : runShapeOf(base.input, base.config)).map((schedule) => ({ ...base, schedule })),

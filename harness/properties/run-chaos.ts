@@ -8,7 +8,7 @@ import { chaosCommand } from '../cli-invocation.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import {
   emptyFaultKindCounts,
   type FailureSummary,
@@ -21,6 +21,10 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
+import { isModulePath } from '../../runtime/job-ref.js';
+import { jobModuleHash } from '../../runtime/jobs.js';
+import { readRecords } from '../../runtime/records.js';
+import { checkServicesOpened } from '../oracle/services-opened.js';
 import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
@@ -41,8 +45,12 @@ export interface ChaosRunOptions {
   budgetMs?: number;
   seed: number;
   outDir?: string;
+  /** Write every trial's History to <outDir>/histories/ (failing trials' are always written). */
+  keepHistories?: boolean;
   mutant?: string;
   maxSize?: number;
+  /** Recorded input (`--input`): fed to every trial of a streaming job instead of generated input. */
+  records?: { path: string; count: number; minPartitions: number };
   sink?: TrialArbOptions['sink'];
   store?: TrialArbOptions['store'];
   source?: TrialArbOptions['source'];
@@ -72,6 +80,10 @@ export interface ChaosRunOptions {
   env?: Record<string, string>;
   /** The run's S3 server (process mode, --store s3): enables storage-restart, and storage-outage when it has a proxy. */
   storage?: ServiceHandle;
+  /** The run's Kafka broker (process mode, Kafka source or sink): enables broker-restart. */
+  broker?: ServiceHandle;
+  /** Does the run's S3 server enforce If-None-Match? (zombie faults need a store that can fence) */
+  s3ConditionalWrites?: boolean;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
   onFailure?: (f: FailureSummary) => void;
 }
@@ -84,18 +96,43 @@ export function replayCommand(file: string): string {
   return `${chaosCommand()} replay ${JSON.stringify(file).slice(1, -1)}`;
 }
 
+/** A trial's History as its own file, `chaos check FILE` re-judges it: <outDir>/histories/<trialId>.json. */
+export function writeHistoryFile(outDir: string, history: History): string {
+  const dir = path.join(outDir, 'histories');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${history.trialId}.json`);
+  fs.writeFileSync(file, JSON.stringify(history) + '\n');
+  return file;
+}
+
 export function writeReplayFile(outDir: string, history: History, spec: TrialSpec, fastCheck: ReplayFile['fastCheck']): string {
   const dir = path.join(outDir, 'replays');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${history.trialId}.json`);
-  const replay: ReplayFile = { replayVersion: 1, mode: history.mode, trial: spec, history, ...(fastCheck ? { fastCheck } : {}), command: replayCommand(file) };
+  const replay: ReplayFile = {
+    replayVersion: 1,
+    mode: history.mode,
+    trial: spec,
+    ...(isModulePath(spec.scenario) ? { jobModule: { path: spec.scenario, sha256: jobModuleHash(spec.scenario) } } : {}),
+    ...(spec.input.records !== undefined ? { recordsId: readRecords(spec.input.records).id } : {}),
+    history,
+    ...(fastCheck ? { fastCheck } : {}),
+    command: replayCommand(file),
+  };
   fs.writeFileSync(file, JSON.stringify(replay, null, 2) + '\n');
   return file;
 }
 
+/** A path as one shell word: quoted only when it needs it. */
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
-  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  const selected = opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario;
+  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, isModulePath(selected) ? `--job ${quoteArg(selected)}` : `--scenario ${selected}`, `--seed ${seed}`, '--runs 1'];
+  if (opts.records) parts.push(`--input ${quoteArg(opts.records.path)}`);
   if (path) parts.push(`--path ${path}`);
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
@@ -122,10 +159,28 @@ function usesServices(opts: ChaosRunOptions, kind: ChaosScenario['kind']): boole
   return kind === 'streaming' && (opts.source === 'kafka' || opts.sink === 'kafka');
 }
 
-/** Storage faults the run's services support: a restartable S3 server the checkpoint lives on, and a proxy in front of it. */
-export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage'>): StorageFaultKind[] {
-  if (opts.mode !== 'process' || opts.store !== 's3' || !opts.storage) return [];
-  return opts.storage.proxy ? ['storage-restart', 'storage-outage'] : ['storage-restart'];
+/**
+ * Faults that depend on the run's services: a restartable S3 server the checkpoint lives on (and a
+ * proxy in front of it), a Kafka broker the run owns, and zombies — offered only where the store
+ * can fence a stale writer (fs; S3 that enforces If-None-Match): on s3rver fencing is not
+ * verifiable here (zombieFencingNote says so in the summary).
+ */
+export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage' | 'broker' | 'source' | 'sink' | 's3ConditionalWrites'>): StorageFaultKind[] {
+  if (opts.mode !== 'process') return [];
+  const kinds: StorageFaultKind[] = [];
+  if (opts.store === 's3' && opts.storage) kinds.push(...(opts.storage.proxy ? (['storage-restart', 'storage-outage'] as const) : (['storage-restart'] as const)));
+  if (opts.broker && (opts.source === 'kafka' || opts.sink === 'kafka')) kinds.push('broker-restart');
+  if (zombieFencingNote(opts) === undefined) kinds.push('zombie');
+  return kinds;
+}
+
+/** Why zombie faults are not drawn in this run, or undefined when they are. */
+export function zombieFencingNote(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'sink' | 's3ConditionalWrites'>): string | undefined {
+  if (opts.mode !== 'process') return 'zombie: process mode only';
+  if ((opts.store === 's3' || opts.sink === 's3') && opts.s3ConditionalWrites !== true) {
+    return 'zombie: fencing not verifiable here — the S3 server ignores If-None-Match (s3rver), so a stale writer cannot be fenced; zombie faults were not drawn';
+  }
+  return undefined;
 }
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
@@ -151,6 +206,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.storage ? { storage: opts.storage } : {}),
+    ...(opts.broker ? { broker: opts.broker } : {}),
   };
   const storageFaults = storageFaultKinds(opts);
   const untilCovered = opts.untilCovered;
@@ -180,6 +236,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(storageFaults.length ? { storageFaults } : {}),
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
+      ...(opts.records && scenario.kind === 'streaming' ? { records: opts.records } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),
@@ -206,7 +263,10 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
         if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
         exploration.add(h);
+        if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
+      // Every failing trial (not the shrink candidates) leaves its History; with keepHistories every trial does.
+      if (opts.outDir && !shrinking && (!h.ok || opts.keepHistories)) writeHistoryFile(opts.outDir, h);
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
         if (!shrinking) {
@@ -236,6 +296,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       }
       const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
+      const historyFile = opts.outDir ? writeHistoryFile(opts.outDir, h) : undefined;
       const entry = entryOf(spec.scenario);
       const failure: FailureSummary = {
         trialId: h.trialId,
@@ -247,6 +308,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         seed: details.seed,
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
+        ...(historyFile ? { historyFile, checkCommand: `${chaosCommand()} check ${quoteArg(historyFile)}` } : {}),
         rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
         history: h,
       };

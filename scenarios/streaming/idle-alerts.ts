@@ -11,11 +11,8 @@
  * `disorderMs`). Accounts still active when the bounded input ends get no idle alert.
  * Output rows (append: each alert once): `{ batchId, account, alert, count, total, last }`.
  */
-import { mapGroupsWithState, type GroupState } from '../../engine/streaming/operators.js';
-import { rng, randInt, skewedInt } from '../../engine/streaming/random.js';
-import type { InputEvent } from '../../engine/sources/partitioned-log.js';
+import { defineStreamingJob, mapGroupsWithState, rng, randInt, skewedInt, type GroupState, type InputEvent, type Row } from '../../engine/job/index.js';
 import { eventTimeOf } from './event-time.js';
-import type { StreamingScenario } from './types.js';
 
 export const IDLE_MS = 4_000;
 export const LIMIT = 1_000;
@@ -40,9 +37,8 @@ export function idleAlert(key: string, records: readonly { value: unknown; event
   return before.total < LIMIT && s.total >= LIMIT ? [{ key, value: { alert: 'limit', ...s }, eventTimeMs: s.last }] : [];
 }
 
-export const idleAlerts: StreamingScenario = {
+export const idleAlerts = defineStreamingJob({
   name: 'idle-alerts',
-  kind: 'streaming',
   description: 'per-account state with event-time timeouts (mapGroupsWithState): a limit alert at 1000, an idle alert after 4s without payments',
   defaults: { keys: 30, disorderMs: 1000, lateFraction: 0.02, growthBatches: 3 },
   *generate(seed, size, knobs): Iterable<InputEvent> {
@@ -59,4 +55,48 @@ export const idleAlerts: StreamingScenario = {
       toRow: (e, batchId) => ({ batchId, account: e.key, ...(e.value as { alert: string } & Account) }),
     };
   },
-};
+  /**
+   * Written from the documented rules. Per batch (watermark w; 0 = none yet): payments with t <= w
+   * are dropped; each account with payments adds them (count, total, newest time), gets a `limit`
+   * alert when its total first reaches 1000 and an idle deadline newest + 4 s; then every account
+   * without payments in the batch whose deadline is < w gets an `idle` alert and is forgotten.
+   */
+  model: {
+    outputMode: 'append',
+    perKeyOrder: false,
+    watermarkDelayMs: (knobs) => knobs.disorderMs,
+    shape: { key: (r) => `${String(r['account'])}/${String(r['alert'])}@${String(r['batchId'])}`, seq: (r) => Number(r['batchId']), value: (r) => [r['count'], r['total'], r['last']] },
+    expected({ batches }) {
+      const accounts = new Map<string, { count: number; total: number; last: number; deadline: number }>();
+      const rows: Row[] = [];
+      for (const b of batches) {
+        const wm = b.watermarkMs;
+        const totalBefore = new Map<string, number>();
+        for (const r of b.records) {
+          if (wm > 0 && r.eventTimeMs <= wm) continue;
+          const a = accounts.get(r.key) ?? { count: 0, total: 0, last: 0, deadline: 0 };
+          if (!totalBefore.has(r.key)) totalBefore.set(r.key, a.total);
+          a.count++;
+          a.total += (r.value as { amount: number }).amount;
+          a.last = Math.max(a.last, r.eventTimeMs);
+          a.deadline = a.last + IDLE_MS;
+          accounts.set(r.key, a);
+        }
+        for (const [key, before] of totalBefore) {
+          const a = accounts.get(key)!;
+          if (before < LIMIT && a.total >= LIMIT) rows.push({ batchId: b.batchId, account: key, alert: 'limit', count: a.count, total: a.total, last: a.last });
+        }
+        if (wm > 0) {
+          for (const [key, a] of [...accounts]) {
+            if (totalBefore.has(key) || !(a.deadline < wm)) continue;
+            rows.push({ batchId: b.batchId, account: key, alert: 'idle', count: a.count, total: a.total, last: a.last });
+            accounts.delete(key);
+          }
+        }
+      }
+      return rows;
+    },
+  },
+});
+
+export default idleAlerts;

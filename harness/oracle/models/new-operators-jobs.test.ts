@@ -10,7 +10,8 @@ import type { TrialSpec } from '../../history.js';
 import { runFailureFree } from '../reference.js';
 import { canonicalLines } from './micro-batches.js';
 import { modelFor } from './index.js';
-import { scenarioInput } from './input.js';
+import { trialInput } from './input.js';
+import { loadStreamingJob } from '../../../runtime/jobs.js';
 
 process.env['CHAOS_NO_CACHE'] = '1';
 const spec = (scenario: string, seed: number, size: number, partitions: number, maxBatchRecords: number, checkpointInterval = 1): TrialSpec => ({
@@ -29,14 +30,14 @@ describe('models of the new-operator jobs equal the engine', () => {
     async (scenario, seed, size, partitions, batch) => {
       const s = spec(scenario, seed, size, partitions, batch);
       const engine = await runFailureFree(s);
-      const model = await modelFor(scenario)!.expected(s);
+      const model = await (await modelFor(s))!.expected(s);
       expect(canonicalLines(engine)).toEqual(canonicalLines(model));
     },
   );
 
   it('sessions: duplicates are delivered and removed; sessions close; late clicks exist', async () => {
     const s = spec('sessions', 3, 2000, 3, 100);
-    const { records } = scenarioInput(s);
+    const { records } = trialInput(s, await loadStreamingJob('sessions'));
     const ids = records.map((r) => (r.value as { clickId: string }).clickId);
     const distinct = new Set(ids).size;
     expect(ids.length - distinct).toBeGreaterThan(200); // re-deliveries in the input
