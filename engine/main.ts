@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { ENGINE_RUN_FLAGS, engineRun, reportEngineError } from './run-command.js';
 import { UserError } from './errors.js';
+import { dieWithParent } from './parent-watch.js';
 
 const USAGE =
   'usage: engine run --scenario NAME --seed N --size N --checkpoint DIR --output DIR [options]\n' +
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   return engineRun(values);
 }
 
+dieWithParent();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

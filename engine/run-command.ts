@@ -12,6 +12,7 @@ import { FdEventSink, type EventSink } from './events.js';
 import { FsCheckpointStore } from './checkpoint/fs-store.js';
 import { CorruptCheckpointError } from './checkpoint/codec.js';
 import { lazyFsIo } from './io/lazy-fs.js';
+import { checkOutputDir, checkOutputFile } from './io/output-path.js';
 import { engineParts } from './mutants/index.js';
 import { STREAMING_FAILPOINT_NAMES } from './streaming/failpoint-names.js';
 import { runStreamingQuery, type StreamingRunOptions } from './streaming/run.js';
@@ -90,13 +91,17 @@ function numFlag(v: EngineRunFlagValues, name: keyof typeof ENGINE_RUN_FLAGS, mi
 function dirFlag(v: EngineRunFlagValues, name: 'checkpoint' | 'output' | 'input'): string | undefined {
   const dir = str(v, name);
   if (dir === undefined) return undefined;
-  if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
-  return path.resolve(dir);
+  if (name === 'input') {
+    if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
+    return path.resolve(dir);
+  }
+  return checkOutputDir(dir, `--${name}`);
 }
 
 /** Opens --events FILE for appending (creating its directory); a path that cannot be written is a UserError. */
 function openEventsFile(file: string): number {
+  checkOutputFile(file, '--events');
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return fs.openSync(file, 'a');

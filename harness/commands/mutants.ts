@@ -3,6 +3,7 @@
  * attacked until the first failing trial, which fast-check then shrinks to a minimal trial.
  */
 import type { Command } from 'commander';
+import { checkOutputDir } from '../../engine/io/output-path.js';
 import { UserError } from '../../engine/errors.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
@@ -51,6 +52,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
     names = wanted;
   }
   const budgetMs = parseDuration(o.budget, '--budget');
+  checkOutputDir(o.out, '--out');
   const seed = parseSeed(o.seed);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : undefined;
   const maxSize = o.maxSize ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;

@@ -5,7 +5,9 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
+import { checkOutputDir } from '../../engine/io/output-path.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
+import type { RunSummary } from '../history.js';
 
 export interface RunCommandOptions {
   scenario: string;
@@ -23,6 +25,7 @@ export interface RunCommandOptions {
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  requireFaults?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -44,6 +47,7 @@ export function registerRun(program: Command): void {
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--require-faults', 'fail the run (exit 1) when a fault kind it armed never struck in any trial')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -64,8 +68,11 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (mode === 'process' && store === 'memory') throw new UserError('--store memory needs --mode sim (a memory store does not survive a real process kill)');
   const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
   const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
+  checkOutputDir(o.out, '--out');
 
-  (await import('../process/registry.js')).cleanUpOnUncaughtError();
+  const registry = await import('../process/registry.js');
+  registry.cleanUpOnUncaughtError();
+  registry.sweepAndReport('chaos run');
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const scenarios = chaosScenarios(o.scenario, mode);
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
@@ -86,6 +93,16 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
   }
   let summary;
+  let live: RunSummary | undefined;
+  // Ctrl-C / SIGTERM: the engines are killed first (registry), then this writes what ran so far.
+  const writePartial = registry.onShutdown(async () => {
+    if (!live) return;
+    live.interrupted = { signal: registry.interruptSignal() ?? 'unknown' };
+    live.ok = false;
+    live.elapsedMs = Date.now() - Date.parse(live.startedAt);
+    const files = await writeRunReport(o.out, live);
+    process.stderr.write(`chaos run: interrupted after ${live.trials} trials; partial report: ${files.join(', ')}\n`);
+  });
   try {
     summary = await runChaos({
       mode,
@@ -104,11 +121,17 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),
+      ...(o.requireFaults ? { requireFaults: true } : {}),
+      onStart: (s) => {
+        live = s;
+      },
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
   } finally {
     progress.done();
+    live = undefined;
+    registry.dropShutdown(writePartial);
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
@@ -117,10 +140,24 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.stdout.write(JSON.stringify(summary) + '\n');
   }
   const perScenario = summary.scenarios.map((s) => `${s.name} ${s.trials}/${s.kills}${s.failures ? ` (${s.failures} failed)` : ''}`).join(', ');
-  const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}/${k.hits}`).join(', ');
+  const perKind = summary.faultKinds.filter((k) => k.armed > 0).map((k) => `${k.kind} ${k.armed}/${k.struck}`).join(', ');
+  const unstruck = summary.unstruck ?? [];
+  const verdict =
+    summary.trials === 0
+      ? 'NO TRIAL RAN'
+      : summary.failures.length
+        ? `${summary.failures.length} FAILED`
+        : summary.requireFaults && unstruck.length
+          ? `FAILED --require-faults: armed but never struck: ${unstruck.join(', ')}`
+          : 'all properties held';
   process.stderr.write(
-    `chaos run: ${summary.ok ? 'all properties held' : `${summary.failures.length} FAILED`} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s\n` +
-      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials armed/hits): ${perKind}\n  report: ${written.join(', ')}\n`,
+    `chaos run: ${verdict} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s (seed ${seed})\n` +
+      `  scenarios (trials/kills): ${perScenario || '-'}\n  fault kinds (trials armed/struck): ${perKind || '-'}\n` +
+      (unstruck.length && !summary.requireFaults ? `  armed but never struck: ${unstruck.join(', ')} (--require-faults makes this fail the run)\n` : '') +
+      `  report: ${written.join(', ')}\n`,
   );
+  if (summary.trials === 0) {
+    throw new UserError(`no trial ran (budget ${o.budget ?? '-'}): a run that executed nothing proves nothing; give a longer --budget or --runs N`);
+  }
   return summary.ok ? 0 : 1;
 }

@@ -12,6 +12,7 @@ import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseEvents, type EngineEvent } from '../../engine/events.js';
+import { WATCH_PARENT_ENV } from '../../engine/parent-watch.js';
 import { signalTree, trackChild, untrackChild } from './registry.js';
 import { distEntry } from '../services/dist-entry.js';
 
@@ -62,11 +63,13 @@ export function spawnEngine(args: readonly string[], opts: SpawnOptions = {}): E
     detached: true,
     cleanup: true,
     reject: false,
-    stdin: 'ignore',
+    // A pipe only this process writes to: when the harness dies (even by SIGKILL) the engine reads
+    // end-of-file and kills its process group (engine/parent-watch.ts).
+    stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: { stdout: false, stderr: true },
-    env: { ...opts.env, NO_COLOR: '1' },
+    env: { ...opts.env, NO_COLOR: '1', [WATCH_PARENT_ENV]: 'stdin' },
     cwd: opts.cwd,
     maxBuffer: 4 * 1024 * 1024,
   });

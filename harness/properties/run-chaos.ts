@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { UserError } from '../../engine/errors.js';
 import {
-  emptyFaultKindCounts,
   type FailureSummary,
   type History,
   type Mode,
@@ -21,7 +20,9 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
-import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
+import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
+import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
+import { hashString } from '../../engine/random.js';
 import type { ServiceHandle } from '../services/types.js';
 
 export interface ChaosScenario {
@@ -62,6 +63,10 @@ export interface ChaosRunOptions {
   env?: Record<string, string>;
   /** The run's S3 server (process mode, --store s3): enables storage-restart, and storage-outage when it has a proxy. */
   storage?: ServiceHandle;
+  /** Fail the run (ok false) when a fault kind it armed never struck in any trial (`--require-faults`). */
+  requireFaults?: boolean;
+  /** Called once with the summary the run fills in as trials finish (what Ctrl-C writes as a partial report). */
+  onStart?: (live: RunSummary) => void;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
   onFailure?: (f: FailureSummary) => void;
 }
@@ -83,7 +88,17 @@ export function writeReplayFile(outDir: string, history: History, spec: TrialSpe
   return file;
 }
 
-/** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
+/**
+ * The fast-check seed of one property of a run: a function of the run seed and of the scenarios
+ * the property draws from — not of their position in the run — so `--seed S --scenario X`
+ * regenerates exactly the trials scenario X had in `--seed S --scenario all`, and a failure is
+ * reported with the run seed S it came from.
+ */
+export function propertySeed(runSeed: number, scenarios: readonly string[]): number {
+  return hashString(`${runSeed}:${scenarios.join(',')}`) | 0;
+}
+
+/** `chaos run` arguments that regenerate a counterexample from the run seed and its fast-check path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
   const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
   if (path) parts.push(`--path ${path}`);
@@ -129,13 +144,15 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     kills: 0,
     failures: [],
     scenarios: opts.scenarios.map((s): ScenarioSummary => ({ name: s.name, kind: s.kind, trials: 0, kills: 0, failures: 0 })),
-    faultKinds: emptyFaultKindCounts(),
+    faultKinds: emptyFaultTally(),
+    ...(opts.requireFaults ? { requireFaults: true } : {}),
     elapsedMs: 0,
     shrinkTrials: 0,
     nonDeterministic: [],
     startedAt: new Date(started).toISOString(),
     ...(opts.outDir ? { outDir: opts.outDir } : {}),
   };
+  opts.onStart?.(summary);
   const trialOpts = {
     ...(opts.trialTimeoutMs ? { timeoutMs: opts.trialTimeoutMs } : {}),
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
@@ -153,7 +170,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     // Each remaining scenario gets an equal share of the remaining budget.
     const budgetHere = opts.budgetMs !== undefined ? Math.max(1, (started + opts.budgetMs - Date.now()) / (n - i)) : undefined;
     if (budgetHere !== undefined && budgetHere <= 1 && i > 0) break;
-    const seed = (opts.seed + i * 7919) | 0;
+    const seed = propertySeed(opts.seed, group.map((g) => g.name));
     let failing: { h: History; spec: TrialSpec } | undefined;
     const arbFor = (scenario: ChaosScenario) => trialArb({
       mode: opts.mode,
@@ -185,9 +202,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         summary.kills += h.kills;
         entry.trials++;
         entry.kills += h.kills;
-        for (const kind of faultKindsOf(spec)) summary.faultKinds.find((k) => k.kind === kind)!.trials++;
-        for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
-        if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
+        tallyTrial(summary.faultKinds, spec, h);
       }
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
@@ -216,7 +231,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         h = await runTrial(spec, opts.mode, trialOpts);
         if (h.ok) h = failing?.h ?? h;
       }
-      const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
+      const fastCheck = { seed: opts.seed, propertySeed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
       const entry = entryOf(spec.scenario);
       const failure: FailureSummary = {
@@ -226,10 +241,10 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         ...(opts.mutant ? { mutant: opts.mutant } : {}),
         checkers: h.verdicts.filter((v) => !v.ok).map((v) => v.checker),
         message: failureMessage(h),
-        seed: details.seed,
+        seed: opts.seed,
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
-        rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
+        rerunCommand: rerunCommand(opts, spec.scenario, opts.seed, details.counterexamplePath),
         history: h,
       };
       summary.failures.push(failure);
@@ -242,7 +257,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
     }
   }
-  summary.ok = summary.failures.length === 0;
+  const unstruck = unstruckKinds(summary.faultKinds);
+  if (unstruck.length) summary.unstruck = unstruck;
+  summary.ok = summary.failures.length === 0 && !(opts.requireFaults && unstruck.length > 0);
   summary.elapsedMs = Date.now() - started;
   return summary;
 }

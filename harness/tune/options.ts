@@ -5,6 +5,7 @@
 import { UserError } from '../../engine/errors.js';
 import { findScenario } from '../../scenarios/index.js';
 import { durationPartsMs } from '../duration.js';
+import { checkOutputDir } from '../../engine/io/output-path.js';
 
 export interface TuneOptions {
   scenario: string;
@@ -105,6 +106,7 @@ export function parseTuneFlags(raw: RawTuneFlags): TuneOptions {
   const maxBatchRecords = parseCount(raw.maxBatchRecords, '--max-batch-records', 1, 10_000_000);
   const seed = parseCount(raw.seed, '--seed', 0, 2 ** 31 - 1);
   if (raw.out.trim() === '') throw new UserError('bad --out "": name a directory for the reports, e.g. --out out/tune');
+  checkOutputDir(raw.out, '--out');
   // Each interval needs a few checkpoints in a run to be measured at all (and a kill point between them).
   const batches = Math.ceil(size / maxBatchRecords);
   const largest = intervals[intervals.length - 1]!;

@@ -14,13 +14,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const tuneTemps = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('chaos-tune-'));
+/** Temp dirs a harness process left in the OS temp dir: its run dir (harness/process/registry.ts) carries its pid. */
+const tempsOf = (pid: number | undefined) => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`chaos-run-${pid}-`));
 
 describe('chaos tune', () => {
   it('measures two intervals and off, kills and recovers, and prints one JSON document', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tune-e2e-'));
     dirs.push(out);
-    const before = tuneTemps();
     const res = await execa(
       process.execPath,
       [cli, 'tune', '--scenario', 'wordcount', '--intervals', '4,1', '--repeat', '1', '--size', '600', '--max-batch-records', '50', '--mtbf', '1m', '--seed', '3', '--out', out, '--json'],
@@ -63,6 +63,6 @@ describe('chaos tune', () => {
     // progress went to stderr, one line per step when not a terminal
     expect(res.stderr).toMatch(/✔ off: \d+ batches/);
     expect(res.stderr).toMatch(/✔ every 4: killed at offsets\.written:\d+:crash/);
-    expect(tuneTemps()).toEqual(before);
+    expect(tempsOf(res.pid)).toEqual([]);
   });
 });
