@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     reporters: ['default', './harness/test-support/count-reporter.ts'],
     pool: 'forks',
+    // One real Kafka broker for the run when installed (npm run services:install); tests skip without it.
+    globalSetup: ['./harness/test-support/real-services.global-setup.ts'],
     // Tests must not fill the user's out/.cache with references; the cache's own test opts back in.
     env: { CHAOS_NO_CACHE: '1' },
     projects: [

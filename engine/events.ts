@@ -14,6 +14,8 @@ export type EngineEvent =
   | { type: 'engine.finished'; t: number; ms: number }
   | { type: 'failpoint.fired'; t: number; name: string; occurrence: number; action: string }
   | { type: 'warning'; t: number; code: string; message: string }
+  /** A coverage point (engine/coverage.ts) reached for the first time in this incarnation (only when coverage is armed). */
+  | { type: 'coverage.hit'; t: number; point: string }
   // --- services (S3 store, Kafka): where the engine's parts live, and retries against them ---
   | { type: 'services.opened'; t: number; store: 'fs' | 's3' | 'memory'; location: string; conditionalWrites?: boolean; orphansRemoved?: number; source: string; sink: string; sinkGuarantee: string }
   | { type: 'service.retry'; t: number; service: 's3' | 'kafka'; what: string; attempt: number; delayMs: number; error: string }
@@ -24,7 +26,7 @@ export type EngineEvent =
   | { type: 'late.dropped'; t: number; batchId: number; operator: string; count: number }
   | { type: 'retention.cleaned'; t: number; upToBatch: number; files: number }
   // --- streaming: recovery ---
-  | { type: 'recovery.started'; t: number; lastPlanned: number; lastCommitted: number; stateVersion: number }
+  | { type: 'recovery.started'; t: number; lastPlanned: number; lastCommitted: number; stateVersion: number; /** 1 = the first recovery since progress was made; n = n-1 recoveries before it died before catching up */ attempt?: number }
   | { type: 'recovery.fallback'; t: number; file: string; reason: string }
   | { type: 'recovery.replayed'; t: number; batches: number; fromBatch: number; toBatch: number; ms: number }
   | { type: 'recovery.caught-up'; t: number; batchId: number; ms: number }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError, InjectedFault } from './errors.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from './failpoints.js';
+import { Coverage, coverageArmed } from './coverage.js';
 import { FdEventSink, type EventSink } from './events.js';
 import { FsCheckpointStore } from './checkpoint/fs-store.js';
 import { CorruptCheckpointError } from './checkpoint/codec.js';
@@ -45,6 +46,7 @@ export const ENGINE_RUN_FLAGS = {
     type: 'string',
     help: 'arm failpoints in the first executor process only (replacements run clean), same syntax as --failpoints; streaming: task.begin, task.done; batch: task.begin, shuffle.written (also env CHAOS_EXECUTOR_FAILPOINTS)',
   },
+  coverage: { type: 'boolean', help: 'report coverage points of the recovery and retention paths as coverage.hit events (also env CHAOS_COVERAGE=1)' },
   failpoints: { type: 'string', help: 'arm failpoints: name[:occurrence]:crash|throw|delay:<ms>|tear, comma separated (also env CHAOS_FAILPOINTS)' },
   'max-batch-records': { type: 'string', help: 'records per micro-batch over all partitions (default 100)' },
   partitions: { type: 'string', help: 'source and state partitions (default 4; fixed for a checkpoint)' },
@@ -196,7 +198,8 @@ export async function engineRun(values: EngineRunFlagValues, env: NodeJS.Process
       });
     }
     source ??= svc.source;
-    await runStreamingQuery(opts, { checkpoint, output, failpoints, events, ...(source ? { source } : {}), ...(svc.sink ? { sink: svc.sink } : {}) });
+    const coverage = coverageArmed(values.coverage === true, env) ? new Coverage(events) : Coverage.disarmed();
+    await runStreamingQuery(opts, { checkpoint, output, failpoints, events, coverage, ...(source ? { source } : {}), ...(svc.sink ? { sink: svc.sink } : {}) });
     return 0;
   } catch (err) {
     if (err instanceof CorruptCheckpointError) throw new UserError(err.message);

@@ -4,6 +4,7 @@
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
 import type { EngineEvent } from '../engine/events.js';
+import type { ExplorationSummary } from './exploration/exploration.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -21,7 +22,8 @@ export type FaultKind =
   | 'io-error' // a write fails (an injected I/O error at a failpoint); the engine must fail, not carry on
   | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
   | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
-  | 'storage-outage'; // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'kill-random',
@@ -34,6 +36,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'changed-partitions',
   'storage-restart',
   'storage-outage',
+  'corrupt-checkpoint',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -55,7 +58,13 @@ export type Fault =
   /** After the `afterEvents`-th event (once S3 is open), SIGKILL the S3 server; restart it on the same directory `downMs` later. */
   | { kind: 'storage-restart'; afterEvents: number; downMs: number }
   /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
-  | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number };
+  | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number }
+  /**
+   * Before this incarnation starts, damage state files of the checkpoint at rest (bit rot; a disk
+   * that returned garbage): one file of the newest state version, or every state file. Recovery
+   * must detect it by checksum and fall back to an older version, or stop with a clear error.
+   */
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' };
 
 export interface FaultSchedule {
   /**
@@ -86,6 +95,10 @@ export interface TrialConfig {
   checkpointInterval: number;
   executors: number;
   maxBatchRecords: number;
+  /** M: a full state snapshot every M versions (`--snapshot-every`); absent = the engine default (replay files from before it was drawn). */
+  snapshotEvery?: number;
+  /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
+  retainBatches?: number;
   /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
@@ -160,7 +173,8 @@ export type CheckerName =
   | 'determinism'
   | 'liveness'
   | 'clean-exit'
-  | 'config-change-refused';
+  | 'config-change-refused'
+  | 'corruption-refused';
 
 export interface Verdict {
   checker: CheckerName;
@@ -285,6 +299,8 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
+  exploration?: ExplorationSummary;
 }
 
 /**

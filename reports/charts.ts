@@ -263,3 +263,46 @@ export function faultKindBarsSpec(rows: readonly { kind: string; measure: 'armed
     },
   } as TopLevelSpec;
 }
+
+/**
+ * The fault space a run explored: fault kinds (rows) × protocol steps (columns, in protocol order),
+ * each cell shaded by how many trials had that kind strike at that step and labelled with the
+ * count. Empty cells are drawn too, so where the run did not look is as visible as where it did.
+ */
+export function faultSpaceHeatmapSpec(cells: readonly { kind: string; step: string; trials: number }[], steps: readonly string[], kinds: readonly string[]): TopLevelSpec {
+  const grid = kinds.flatMap((kind) => steps.map((step) => ({ kind, step, trials: cells.find((c) => c.kind === kind && c.step === step)?.trials ?? 0 })));
+  const x = { field: 'step', type: 'nominal' as const, title: 'protocol step where it struck', sort: [...steps], axis: { labelAngle: -30 } };
+  const y = { field: 'kind', type: 'nominal' as const, title: null, sort: [...kinds] };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Fault space: trials per fault kind and protocol step',
+    width: { step: 44 },
+    height: { step: 22 },
+    data: { values: grid },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: {
+            field: 'trials',
+            type: 'quantitative',
+            title: 'trials',
+            // 0 stays white: an unexplored cell must not look like a lightly explored one.
+            scale: { type: 'symlog', range: ['#ffffff', BLUE] },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'trials', type: 'quantitative' },
+          color: { condition: { test: 'datum.trials === 0', value: '#8c959f' }, value: '#1b1f24' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}

@@ -97,3 +97,48 @@ describe('run report', () => {
     expect(JSON.parse(fs.readFileSync(files[0]!, 'utf8')).failures[0].history.incarnations).toHaveLength(2);
   });
 });
+
+describe('what the run explored', () => {
+  const withExploration = () => {
+    const s = runSummaryFixture(false);
+    s.exploration = {
+      coverage: [
+        { point: 'recovery.interrupted-twice', description: 'two recoveries in a row died', hits: 3, trials: 2 },
+        { point: 'recovery.fallback-older-state', description: 'an older version was loaded', hits: 0, trials: 0 },
+      ],
+      neverHit: ['recovery.fallback-older-state'],
+      untilCovered: { min: 2, reached: false, below: ['recovery.fallback-older-state'] },
+      knobs: [
+        { knob: 'retainBatches', flag: '--retain-batches', engineDefault: 20, values: [{ value: 0, trials: 4 }, { value: 20, trials: 6 }], atDefault: 6, edges: [{ value: 0, trials: 4 }, { value: 1, trials: 0 }] },
+        { knob: 'checkpointInterval', flag: '--checkpoint-interval', engineDefault: 1, values: [{ value: 1, trials: 7 }, { value: 100_000, trials: 3 }], atDefault: 7, edges: [{ value: 100_000, trials: 3 }] },
+      ],
+      runLengths: { trials: 10, maxBatches: 350, medianBatches: 40, atLeast100: 3, threeOrMoreIncarnations: 5 },
+      faultSpace: [
+        { kind: 'kill-failpoint', step: 'commits', trials: 7 },
+        { kind: 'crash-in-recovery', step: 'recovery', trials: 2 },
+      ],
+    };
+    return s;
+  };
+
+  it('Markdown lists every coverage point with its count, names the never-hit ones, the knobs drawn and run lengths', () => {
+    const md = runMarkdown(withExploration());
+    expect(md).toContain('coverage: 1/2 points hit; never hit: recovery.fallback-older-state — goal: every point ≥ 2: NOT reached (recovery.fallback-older-state)');
+    expect(md).toContain('| recovery.interrupted-twice | 3 | 2 | two recoveries in a row died |');
+    expect(md).toContain('| recovery.fallback-older-state (never hit) | 0 | 0 | an older version was loaded |');
+    expect(md).toContain('| --retain-batches | 20 (6) | 0 (4), 1 (0) | 0 (4), 20 (6) |');
+    expect(md).toContain('| --checkpoint-interval | 1 (7) | 100k (3) | 1 (7), 100k (3) |');
+    expect(md).toContain('longest 350 batches, median 40, 3 trials of ≥ 100 batches, 5 trials with ≥ 3 incarnations');
+  });
+
+  it('HTML has the coverage table and a fault-space heat map with unexplored cells at 0', async () => {
+    const html = await runHtml(withExploration());
+    expect(html).toContain('What the run explored');
+    expect(html).toContain('recovery.fallback-older-state (never hit)');
+    expect(html).toContain('Fault space: trials per fault kind and protocol step');
+    // Every armed kind × streaming step is a cell, labelled with its count; an unexplored one says 0.
+    expect(html).toContain('protocol step where it struck: commits; kind: kill-failpoint; trials: 7');
+    expect(html).toContain('protocol step where it struck: retention; kind: kill-failpoint; trials: 0');
+    expect(html).toContain('protocol step where it struck: recovery; kind: crash-in-recovery; trials: 2');
+  });
+});

@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailureSummary, RunSummary, Verdict } from '../harness/history.js';
-import { faultKindBarsSpec, renderSvg, scenarioBarsSpec, timelineSpec } from './charts.js';
+import { faultKindBarsSpec, faultSpaceHeatmapSpec, renderSvg, scenarioBarsSpec, timelineSpec } from './charts.js';
+import { coverageHeadline, knobValueText } from './exploration-text.js';
+import { PROTOCOL_STEPS } from '../harness/exploration/fault-space.js';
+import type { ExplorationSummary } from '../harness/exploration/exploration.js';
 import { formatMs } from './format.js';
 import { el, figure, htmlPage, htmlTable, type Html } from './html.js';
 import { junitXml, replayCommandOf } from './junit.js';
@@ -121,6 +124,7 @@ export function runMarkdown(s: RunSummary): string {
   }
   const services = servicesLines(s);
   if (services.length) lines.push(...services.map((l) => `- ${l}`), '');
+  if (s.exploration) lines.push(...explorationMarkdown(s.exploration));
   const extra = [`${s.shrinkTrials} shrink trials`, s.outDir ? `reports in ${mdCode(s.outDir)}` : null, s.startedAt].filter(Boolean);
   lines.push(`<sub>${extra.join(' · ')}</sub>`, '');
   const shown = s.failures.slice(0, MAX_DETAILED_FAILURES);
@@ -134,6 +138,45 @@ export function runMarkdown(s: RunSummary): string {
   }
   if (s.failures.length > shown.length) lines.push(`… and ${s.failures.length - shown.length} more failing trials in report.json.`, '');
   return lines.join('\n');
+}
+
+/** Coverage points, knobs and run lengths (report.md): the tables of explorationTables. */
+function explorationMarkdown(x: ExplorationSummary): string[] {
+  const t = explorationTables(x);
+  return [
+    '### What the run explored',
+    '',
+    `**${coverageHeadline(x)}**`,
+    '',
+    mdTable(t.coverage.headers, t.coverage.rows, ['l', 'r', 'r', 'l']),
+    '',
+    mdTable(t.knobs.headers, t.knobs.rows, ['l', 'r', 'l', 'l']),
+    '',
+    t.runLengths,
+    '',
+  ];
+}
+
+/** The exploration tables, shared by report.md and report.html. */
+export function explorationTables(x: ExplorationSummary) {
+  return {
+    coverage: {
+      headers: ['coverage point', 'incarnations', 'trials', 'path'],
+      rows: x.coverage.map((p) => [p.hits === 0 ? `${p.point} (never hit)` : p.point, String(p.hits), String(p.trials), p.description]),
+    },
+    knobs: {
+      headers: ['knob', 'default (trials)', 'edges (trials)', 'values drawn (trials)'],
+      rows: x.knobs.map((k) => [
+        k.flag,
+        `${k.engineDefault} (${k.atDefault})`,
+        k.edges.map((e) => `${knobValueText(e.value)} (${e.trials})`).join(', '),
+        k.values.length > 12
+          ? `${k.values.length} values, ${knobValueText(k.values[0]!.value)}–${knobValueText(k.values[k.values.length - 1]!.value)}`
+          : k.values.map((v) => `${knobValueText(v.value)} (${v.trials})`).join(', '),
+      ]),
+    },
+    runLengths: `Run lengths: ${x.runLengths.trials} streaming trials, longest ${x.runLengths.maxBatches} batches, median ${x.runLengths.medianBatches}, ${x.runLengths.atLeast100} trials of ≥ 100 batches, ${x.runLengths.threeOrMoreIncarnations} trials with ≥ 3 incarnations.`,
+  };
 }
 
 // ---------- HTML ----------
@@ -173,7 +216,32 @@ export async function runCharts(s: RunSummary): Promise<Html[]> {
     ]);
     charts.push(figure(await renderSvg(faultKindBarsSpec(rows)), 'How many trials armed each fault kind, and in how many of them it struck.'));
   }
+  const armed = s.faultKinds.filter((k) => k.trials > 0).map((k) => k.kind);
+  if (s.exploration && armed.length) {
+    const cells = s.exploration.faultSpace;
+    const known = PROTOCOL_STEPS as readonly string[];
+    const steps = [...known.filter((st) => cells.some((c) => c.step === st) || STREAMING_STEPS.includes(st)), ...new Set(cells.map((c) => c.step).filter((st) => !known.includes(st)))];
+    const kinds = [...new Set([...armed, ...cells.map((c) => c.kind)])];
+    charts.push(figure(await renderSvg(faultSpaceHeatmapSpec(cells, steps, kinds)), 'Where each fault kind struck: trials per protocol step. White cells are places this run never attacked.'));
+  }
   return charts;
+}
+
+/** Steps every streaming run passes, shown in the heat map even when nothing struck there. */
+const STREAMING_STEPS = ['start', 'metadata', 'recovery', 'batch', 'offsets', 'state', 'sink', 'commits', 'retention'];
+
+function explorationHtml(x: ExplorationSummary): Html {
+  const t = explorationTables(x);
+  return el(
+    'section',
+    { id: 'exploration' },
+    el('h2', null, 'What the run explored'),
+    el('p', { class: `verdict ${x.neverHit.length === 0 && (x.untilCovered?.reached ?? true) ? 'ok' : 'fail'}` }, coverageHeadline(x)),
+    htmlTable(t.coverage.headers, t.coverage.rows, [false, true, true, false]),
+    el('h3', null, 'Knobs drawn'),
+    htmlTable(t.knobs.headers, t.knobs.rows),
+    el('p', null, t.runLengths),
+  );
 }
 
 export async function runHtml(s: RunSummary): Promise<string> {
@@ -187,6 +255,7 @@ export async function runHtml(s: RunSummary): Promise<string> {
     el('h2', null, 'Scenarios'),
     htmlTable(['scenario', 'kind', 'trials', 'kills', 'failures'], s.scenarios.map((x) => [x.name, x.kind, String(x.trials), String(x.kills), String(x.failures)]), [false, false, true, true, true]),
     faultRows(s).length ? [el('h2', null, 'Faults'), htmlTable(FAULT_HEADERS, faultRows(s), [false, true, true, true])] : null,
+    s.exploration ? explorationHtml(s.exploration) : null,
     s.services ? [el('h2', null, 'Services'), el('ul', null, servicesLines(s).map((l) => el('li', null, l)))] : null,
     s.nonDeterministic.length ? el('p', { class: 'verdict fail' }, `Not deterministic (cannot be judged): ${s.nonDeterministic.join(', ')}`) : null,
     shown.length ? el('h2', null, 'Failing trials') : null,

@@ -22,7 +22,8 @@ export type FileKind =
   | 'manifest'
   | 'dataset'
   | 'sink'
-  | 'source';
+  | 'source'
+  | 'recovery-attempts';
 
 export interface PutOptions {
   kind: FileKind;

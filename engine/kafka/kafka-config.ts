@@ -108,6 +108,18 @@ export function clientOptions(config: Required<KafkaConfig>, suffix: string) {
 }
 
 /**
+ * Producer options of a transactional producer. `producerId: -1n, producerEpoch: -1` are what
+ * InitProducerId must carry for a NEW producer instance: @platformatic/kafka 1.35.0 sends 0/0 by
+ * default, which a broker reads as "I am producer 0, epoch 0" — on a real 4.1.1 broker that works
+ * only while the transactional id's producer id happens to be 0, and otherwise the new instance is
+ * itself answered PRODUCER_FENCED instead of fencing the old one (observed here). With -1/-1 the
+ * broker bumps the epoch and fences every earlier instance with the same transactional id.
+ */
+export function transactionalProducerOptions(transactionalId: string) {
+  return { idempotent: true, transactionalId, producerId: -1n, producerEpoch: -1 } as const;
+}
+
+/**
  * Close a client under a deadline; never throws. Producer and Consumer take `close(force)` (do not
  * wait for in-flight requests); Admin only has `close(callback)` — passing it `true` would make the
  * client call `true` as a callback later (an uncaught TypeError), hence the arity check.

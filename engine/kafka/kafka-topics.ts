@@ -7,7 +7,7 @@ import { Admin, Producer, ProduceAcks, stringSerializers } from '@platformatic/k
 import type { SourceRecord } from '../streaming/source.js';
 import { UserError } from '../errors.js';
 import { encodeSourceValue } from '../sources/kafka-source.js';
-import { clientOptions, closeClient, kafkaCall, validateKafkaConfig, validateTopic, type KafkaConfig } from './kafka-config.js';
+import { clientOptions, closeClient, kafkaCall, transactionalProducerOptions, validateKafkaConfig, validateTopic, type KafkaConfig } from './kafka-config.js';
 import { directConsumer, endOffsets, fetchRange, topicLayout } from './kafka-read.js';
 
 export async function ensureTopics(cfg: KafkaConfig, topics: { name: string; partitions: number }[]): Promise<void> {
@@ -105,8 +105,7 @@ export async function ensureSeededTopic(
     ...clientOptions(config, 'seed'),
     serializers: stringSerializers,
     acks: ProduceAcks.ALL,
-    idempotent: true,
-    transactionalId: `chaos-seed-${topic}`,
+    ...transactionalProducerOptions(`chaos-seed-${topic}`),
   });
   try {
     const tx = await kafkaCall(config, `begin seeding transaction for ${topic}`, () => producer.beginTransaction());

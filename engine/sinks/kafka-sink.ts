@@ -21,6 +21,7 @@ import {
   closeClient,
   explainKafkaOpenError,
   kafkaCall,
+  transactionalProducerOptions,
   validateKafkaConfig,
   validateTopic,
   type KafkaConfig,
@@ -121,8 +122,7 @@ export class KafkaSink implements StreamSink {
       ...clientOptions(this.config, 'sink'),
       serializers: stringSerializers,
       acks: ProduceAcks.ALL,
-      idempotent: exactlyOnce,
-      ...(exactlyOnce ? { transactionalId: transactionalIdOf(this.queryId) } : {}),
+      ...(exactlyOnce ? transactionalProducerOptions(transactionalIdOf(this.queryId)) : { idempotent: false }),
     });
     this.producer = producer;
     if (exactlyOnce) {

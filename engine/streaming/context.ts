@@ -1,6 +1,7 @@
 /** Everything one engine incarnation works with; built fresh by every runStreamingQuery call. */
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { EventSink } from '../events.js';
+import type { Coverage } from '../coverage.js';
 import type { Failpoints } from '../failpoints.js';
 import type { Fingerprint, OffsetsFile } from './checkpoint-files.js';
 import type { PartitionOutput } from './executors/partition-task.js';
@@ -27,6 +28,8 @@ export interface ExecutionContext {
   checkpoint: CheckpointStore;
   output: CheckpointStore;
   failpoints: Failpoints;
+  /** Coverage points of the recovery and retention paths (engine/coverage.ts); disarmed unless a chaos run asks. */
+  coverage: Coverage;
   events: EventSink;
   source: StreamSource;
   sink: StreamSink;

@@ -21,9 +21,10 @@ const base = (scenario: string, k: number): StreamingRunOptions => ({
 });
 
 // Reached by an in-memory run: the source log (source.*) is only written by the fs log source,
-// recovery.* only in a restarted incarnation (covered below).
-const firstRunPoints = STREAMING_FAILPOINTS.filter((f) => !f.name.startsWith('source.') && !f.name.startsWith('recovery.'));
-const recoveryPoints = STREAMING_FAILPOINTS.filter((f) => f.name.startsWith('recovery.'));
+// recovery.* and recovery-attempts.* only in a restarted incarnation (covered below).
+const inRecovery = (name: string) => name.startsWith('recovery.') || name.startsWith('recovery-attempts.');
+const firstRunPoints = STREAMING_FAILPOINTS.filter((f) => !f.name.startsWith('source.') && !inRecovery(f.name));
+const recoveryPoints = STREAMING_FAILPOINTS.filter((f) => inRecovery(f.name));
 
 describe.each(streamingScenarios.map((s) => s.name))('%s: crash at every failpoint, restart, same output', (scenario) => {
   for (const k of [1, 5]) {

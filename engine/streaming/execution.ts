@@ -6,7 +6,8 @@
  * Events, in order (engine/events.ts has the types):
  *   engine.started (resumed = a valid metadata file existed)
  *   on restart: recovery.fallback* (each unreadable file skipped, with the reason), recovery.started
- *     { lastPlanned, lastCommitted, stateVersion; -1 = the query had already finished },
+ *     { lastPlanned, lastCommitted, stateVersion; -1 = the query had already finished; attempt: recoveries
+     in a row, counted in <checkpoint>/recovery-attempts until one catches up },
  *     batch.planned { replay: true } per committed batch re-run to rebuild state (no batch.committed:
  *     its output is already committed), recovery.replayed { batches, fromBatch, toBatch }, then each
  *     planned-but-uncommitted batch re-run like a new one (batch.planned replay: true ... batch.committed),
@@ -15,12 +16,14 @@
  *     state.checkpointed per stateful operator every K batches { format, bytes, keys, changedKeys },
  *     batch.committed, retention.cleaned (when files were deleted)
  *   engine.finished
+ *   coverage.hit { point } the first time this incarnation takes a named path (engine/coverage.ts; armed runs only)
  */
 import { UserError } from '../errors.js';
 import { isOutputKey } from '../sinks/read-output.js';
 import { recordsIn, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext } from './context.js';
 import type { StreamingProtocol } from './protocol.js';
+import { beginRecoveryAttempt, endRecoveryAttempt } from './recovery-attempts.js';
 
 export interface ExecutionResult {
   /** Batches committed by this incarnation (re-runs of uncommitted batches included). */
@@ -75,17 +78,20 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
     const recoveryStart = performance.now();
     const log = await protocol.readLog(ctx);
     await checkSinkHoldsCommits(ctx, log.lastCommitted);
+    const attempt = await beginRecoveryAttempt(ctx);
     await reach(ctx, 'recovery.begin');
     lastBatchId = log.lastCommitted;
     const lastCommittedPlan = log.lastCommitted >= 0 ? await protocol.recoverRange(ctx, log.lastCommitted) : undefined;
     if (lastCommittedPlan?.endOfInput && log.lastPlanned === log.lastCommitted) {
       // Finished before: nothing to rebuild or run.
-      ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: -1 });
+      await endRecoveryAttempt(ctx);
+      ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: -1, attempt });
       ctx.events.emit({ type: 'recovery.caught-up', batchId: log.lastCommitted, ms: performance.now() - recoveryStart });
+      ctx.coverage.hit('recovery.already-finished');
       pos.done = true;
     } else {
       const version = await protocol.loadState(ctx, log.lastCommitted + 1, log.lastCommitted);
-      ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: version });
+      ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: version, attempt });
       await reach(ctx, 'recovery.state-loaded');
       // Rebuild state: re-run committed batches after the loaded version from their WAL ranges.
       // Their output is already committed, so it is not handed to the sink again.
@@ -101,6 +107,12 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       }
       const replayed = Math.max(0, log.lastCommitted - version + 1);
       ctx.events.emit({ type: 'recovery.replayed', batches: replayed, fromBatch: version, toBatch: log.lastCommitted, ms: performance.now() - replayStart });
+      if (replayed > 0 && ctx.states.length > 0) {
+        ctx.coverage.hit('recovery.replay-from-wal');
+        if (ctx.states.some((s) => s.deltasSinceSnapshot > 0)) ctx.coverage.hit('recovery.replay-beyond-snapshot');
+        if (replayed > ctx.opts.retainBatches) ctx.coverage.hit('recovery.replay-beyond-retention');
+      }
+      if (watermark > 0) ctx.coverage.hit('recovery.watermark-restored');
       pos.nextBatchId = log.lastCommitted + 1;
       pos.watermarkMs = watermark;
       if (lastCommittedPlan) pos.previousEnd = lastCommittedPlan.end;
@@ -108,11 +120,13 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       for (let b = log.lastCommitted + 1; b <= log.lastPlanned; b++) {
         const plan = await protocol.recoverRange(ctx, b);
         ctx.events.emit({ type: 'batch.planned', batchId: b, records: recordsIn(plan), watermarkMs: plan.watermarkMs, batchTimestampMs: plan.batchTimestampMs, replay: true });
+        ctx.coverage.hit('recovery.rerun-uncommitted');
         pos.watermarkMs = await runAndCommit(plan);
         pos.previousEnd = plan.end;
         pos.nextBatchId = b + 1;
         pos.done = plan.endOfInput;
       }
+      await endRecoveryAttempt(ctx);
       ctx.events.emit({ type: 'recovery.caught-up', batchId: pos.nextBatchId - 1, ms: performance.now() - recoveryStart });
     }
   }

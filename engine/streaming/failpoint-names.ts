@@ -22,6 +22,7 @@ export const STREAMING_FAILPOINTS: readonly FailpointInfo[] = [
   ...put('metadata', 'the checkpoint metadata (query id, fingerprint)'),
   { name: 'metadata.checked', description: 'metadata read and fingerprint accepted on start', tearable: false },
   { name: 'recovery.begin', description: 'checkpoint read (last planned/committed known), state not yet loaded', tearable: false },
+  ...put('recovery-attempts', 'the recovery-attempts counter (recovery begun, not yet caught up)'),
   { name: 'recovery.state-loaded', description: 'state version loaded, before replaying batches from the WAL', tearable: false },
   { name: 'recovery.replayed-batch', description: 'one committed batch re-run from its WAL range to rebuild state', tearable: false },
   { name: 'batch.planned', description: 'batch range, watermark and timestamp decided, offsets not yet written', tearable: false },

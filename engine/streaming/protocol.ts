@@ -58,6 +58,7 @@ async function readMetadata(ctx: ExecutionContext): Promise<MetadataFile | undef
     // Metadata is written once, before the first offsets: torn with no offsets = a crash while creating.
     if ((await ctx.checkpoint.list('offsets/')).length === 0) {
       ctx.events.emit({ type: 'recovery.fallback', file: METADATA_KEY, reason: `${err.reason}; no batch was planned yet, so the query starts fresh` });
+      ctx.coverage.hit('recovery.torn-metadata-fresh-start');
       return undefined;
     }
     throw new UserError(`${ctx.checkpoint.location}: ${err.message}`);
@@ -96,6 +97,7 @@ async function readLog(ctx: ExecutionContext): Promise<CheckpointLog> {
     } catch (err) {
       if (!(err instanceof CorruptCheckpointError)) throw err;
       ctx.events.emit({ type: 'recovery.fallback', file: key, reason: `${err.reason}; the batch is treated as not committed and runs again` });
+      ctx.coverage.hit('recovery.torn-commit-ignored');
     }
   }
   let lastPlanned = -1;
@@ -110,8 +112,11 @@ async function readLog(ctx: ExecutionContext): Promise<CheckpointLog> {
     } catch (err) {
       if (!(err instanceof CorruptCheckpointError)) throw err;
       ctx.events.emit({ type: 'recovery.fallback', file: offsetsKey(id), reason: `${err.reason}; the batch is treated as not planned and is planned again` });
+      ctx.coverage.hit('recovery.torn-offsets-ignored');
     }
   }
+  // Retention deletes the oldest batches first: a log that no longer starts at batch 0 was cleaned before this restart.
+  if (ctx.coverage.armed && offsetIds.length > 0 && offsetIds[0]! > 0) ctx.coverage.hit('retention.deleted-then-restart');
   return { lastPlanned: Math.max(lastPlanned, lastCommitted), lastCommitted, lastCommit };
 }
 
@@ -144,6 +149,7 @@ async function loadState(ctx: ExecutionContext, maxVersion: number, lastCommitte
       const reason = `state version ${v} cannot be used: offsets/${v}, needed to replay from it, was already removed by retention`;
       firstProblem ??= reason;
       ctx.events.emit({ type: 'recovery.fallback', file: offsetsKey(v), reason });
+      ctx.coverage.hit('recovery.fallback-wal-removed');
       continue;
     }
     try {
@@ -162,6 +168,9 @@ async function loadState(ctx: ExecutionContext, maxVersion: number, lastCommitte
           Math.max(...parts.map((x) => x.deltas)),
         );
       });
+      if (firstProblem !== undefined) ctx.coverage.hit('recovery.fallback-older-state');
+      if (v === 0 && lastCommitted >= 0) ctx.coverage.hit('recovery.state-from-scratch');
+      if (loaded.some((parts) => parts.some((x) => x.deltas > 0))) ctx.coverage.hit('recovery.state-from-delta-chain');
       return v;
     } catch (err) {
       if (!(err instanceof CorruptCheckpointError) && !(err instanceof MissingStateError)) throw err;
@@ -276,6 +285,7 @@ async function commitState(ctx: ExecutionContext, batchId: number): Promise<bool
     const changed = op.changedKeys();
     const format = op.deltasSinceSnapshot + 1 >= ctx.opts.snapshotEvery || (op.size > 0 && changed >= op.size) ? 'snapshot' : 'delta';
     const bytes = await writeStateVersion(ctx.checkpoint, op, version, format);
+    ctx.coverage.hit(format === 'snapshot' ? 'state.snapshot-written' : 'state.delta-written');
     ctx.events.emit({ type: 'state.checkpointed', batchId, version, operator: op.operator, format, partitions: op.partitions, bytes, ms: performance.now() - t0, keys: op.size, changedKeys: changed });
   }
   await reach(ctx, 'state.committed');
@@ -300,7 +310,12 @@ async function writeCommit(ctx: ExecutionContext, commit: CommitFile): Promise<v
 async function cleanup(ctx: ExecutionContext, lastCommitted: number): Promise<void> {
   await reach(ctx, 'retention.begin');
   const chainStart = ctx.states.length === 0 ? lastCommitted + 1 : Math.min(...ctx.states.map((s) => s.chainStart));
-  const floor = Math.min(chainStart, lastCommitted + 1 - ctx.opts.retainBatches);
+  const window = lastCommitted + 1 - ctx.opts.retainBatches;
+  const floor = Math.min(chainStart, window);
+  if (ctx.coverage.armed) {
+    if (chainStart < window) ctx.coverage.hit('retention.kept-for-chain');
+    if (ctx.opts.retainBatches === 0 && floor === lastCommitted + 1) ctx.coverage.hit('retention.window-empty');
+  }
   if (floor > ctx.cleanedBelow) {
     const doomed: string[] = [];
     for (const key of await ctx.checkpoint.list('state/')) {

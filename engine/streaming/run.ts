@@ -5,6 +5,7 @@
  */
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { Failpoints } from '../failpoints.js';
+import { Coverage } from '../coverage.js';
 import type { EventSink } from '../events.js';
 import type { StreamSource } from './source.js';
 import type { StreamSink } from './sink.js';
@@ -78,6 +79,8 @@ export interface StreamingRuntime {
   /** sigkillSelf crash handler in a process, simulatedCrash in simulation. */
   failpoints: Failpoints;
   events: EventSink;
+  /** Coverage points to report (engine/coverage.ts); default disarmed. */
+  coverage?: Coverage;
   /** Default: the local partitioned log generated from (scenario, seed, size, input). */
   source?: StreamSource;
   /** Default: files sink over `output`. */
@@ -117,6 +120,7 @@ export async function runStreamingQuery(
       checkpoint: rt.checkpoint,
       output: rt.output,
       failpoints: rt.failpoints,
+      coverage: rt.coverage ?? Coverage.disarmed(),
       events: rt.events,
       source,
       sink,

@@ -26,6 +26,7 @@ export interface RunCommandOptions {
   trialTimeout?: string;
   path?: string;
   requireFaults?: boolean;
+  untilCovered?: string | boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -46,6 +47,7 @@ export function registerRun(program: Command): void {
     .option('--max-size <n>', 'largest generated input (records)')
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
+    .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
     .option('--require-faults', 'fail the run (exit 1) when a fault kind it armed never struck in any trial')
     .action(async (o: RunCommandOptions) => {
@@ -57,8 +59,11 @@ export function registerRun(program: Command): void {
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
-  const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined ? 100 : undefined;
-  const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : undefined;
+  const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
+  if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');
+  const runs = o.runs !== undefined ? parsePositiveInt(o.runs, '--runs') : o.budget === undefined && untilCovered === undefined ? 100 : undefined;
+  // --until-covered without a limit: 5 minutes, so a point no trial can reach never runs forever.
+  const budgetMs = o.budget !== undefined ? parseDuration(o.budget, '--budget') : untilCovered !== undefined && runs === undefined ? 5 * 60_000 : undefined;
   const seed = parseSeed(o.seed);
   const services = parseChoice(o.services, '--services', ['auto', 'local', 'containers', 'external'] as const);
   const store = parseChoice(o.store ?? (mode === 'sim' ? 'memory' : 'fs'), '--store', ['fs', 's3', 'memory'] as const);
@@ -88,9 +93,10 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const { runChaos } = await import('../properties/run-chaos.js');
   const { Progress } = await import('../progress.js');
   const { writeRunReport } = await import('../../reports/run-report.js');
+  const { explorationLines } = await import('../../reports/exploration-text.js');
   const progress = new Progress(`chaos run (${mode}, seed ${seed})`);
   if (!o.json || process.stderr.isTTY) {
-    process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget}`}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
+    process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget ?? '5m'}`}${untilCovered !== undefined ? `, until every coverage point is hit ${untilCovered}x` : ''}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
   }
   let summary;
   let live: RunSummary | undefined;
@@ -115,6 +121,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       ...(maxSize ? { maxSize } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
+      ...(untilCovered !== undefined ? { untilCovered } : {}),
       store: resolved.store,
       source: resolved.source,
       sink: resolved.sink,
@@ -154,6 +161,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     `chaos run: ${verdict} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s (seed ${seed})\n` +
       `  scenarios (trials/kills): ${perScenario || '-'}\n  fault kinds (trials armed/struck): ${perKind || '-'}\n` +
       (unstruck.length && !summary.requireFaults ? `  armed but never struck: ${unstruck.join(', ')} (--require-faults makes this fail the run)\n` : '') +
+      (summary.exploration ? explorationLines(summary.exploration).map((l) => `  ${l}\n`).join('') : '') +
       `  report: ${written.join(', ')}\n`,
   );
   if (summary.trials === 0) {

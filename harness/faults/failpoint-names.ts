@@ -24,10 +24,10 @@ export function ioErrorFailpoints(): string[] {
 
 /** Failpoints reached early in a restarted incarnation: recovery itself and the first re-run batch. */
 export function recoveryFailpoints(): string[] {
-  return [...STREAMING_FAILPOINTS.filter((f) => f.name.startsWith('recovery.')).map((f) => f.name), 'metadata.checked', 'offsets.write', 'sink.begin', 'commits.write'];
+  return [...STREAMING_FAILPOINTS.filter((f) => f.name.startsWith('recovery.') || f.name.startsWith('recovery-attempts.')).map((f) => f.name), 'metadata.checked', 'offsets.write', 'sink.begin', 'commits.write'];
 }
 
 /** Failpoints hit at most once per incarnation, so only occurrence 1 can fire. */
 export function isOncePerRun(name: string): boolean {
-  return name.startsWith('metadata.') || name === 'recovery.begin' || name === 'recovery.state-loaded';
+  return name.startsWith('metadata.') || name.startsWith('recovery-attempts.') || name === 'recovery.begin' || name === 'recovery.state-loaded';
 }

@@ -37,6 +37,9 @@ export function referenceKey(spec: TrialSpec): string {
     partitions: c.partitions,
     checkpointInterval: c.checkpointInterval,
     maxBatchRecords: c.maxBatchRecords,
+    // They never change a correct engine's output, but a mutant's reference runs with them too.
+    snapshotEvery: c.snapshotEvery ?? null,
+    retainBatches: c.retainBatches ?? null,
     sink: c.sink,
     mutant: c.mutant ?? null,
     params: spec.params ?? null,

@@ -19,7 +19,7 @@ describe('trial arbitraries', () => {
 
   it('spread over every fault kind the mode supports', () => {
     const seen = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
-    expect([...seen].sort()).toEqual(['changed-partitions', 'crash-in-recovery', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
+    expect([...seen].sort()).toEqual(['changed-partitions', 'corrupt-checkpoint', 'crash-in-recovery', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
     const sim = new Set(fc.sample(trialArb({ mode: 'sim', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
     expect(sim.has('lost-writes')).toBe(false);
   });
@@ -76,5 +76,48 @@ describe('trial arbitraries', () => {
     const onS3Sink = fc.sample(trialArb({ mode: 'process', scenario: 'pagerank', kind: 'batch', executors: true, store: 's3', sink: 's3', services: 'local' }), { numRuns: 100, seed: 8 });
     for (const s of onS3Sink) expect(s.config.executors).toBe(0);
     expect(onS3Sink.some((s) => faultKindsOf(s).includes('kill-executor'))).toBe(false);
+  });
+});
+
+describe('the knob space and long runs', () => {
+  const sim = () => fc.sample(trialArb({ mode: 'sim', scenario: 'running-totals', kind: 'streaming' }), { numRuns: 400, seed: 11 });
+
+  it('draws every engine knob at its default and at each edge value', async () => {
+    const { KNOBS } = await import('./knobs.js');
+    const specs = sim();
+    for (const k of KNOBS.filter((k) => k.name !== 'executors')) {
+      const values = new Set(specs.map((s) => s.config[k.name] ?? k.engineDefault));
+      expect(values.has(k.engineDefault), `${k.name} default`).toBe(true);
+      for (const e of k.edges) expect(values.has(e), `${k.name} edge ${e}`).toBe(true);
+      expect(values.size, k.name).toBeGreaterThan(k.edges.length + 2);
+    }
+    // Process mode: executors too (batch and streaming over the local log).
+    const proc = fc.sample(trialArb({ mode: 'process', scenario: 'running-totals', kind: 'streaming', executors: true }), { numRuns: 200, seed: 12 });
+    expect(new Set(proc.map((s) => s.config.executors))).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('generates long simulated runs with faults spread over them and clustered crashes in recovery', () => {
+    const specs = sim();
+    const batches = (s: (typeof specs)[number]) => Math.ceil(s.input.size / s.config.maxBatchRecords);
+    const long = specs.filter((s) => batches(s) >= 100);
+    expect(long.length).toBeGreaterThan(specs.length / 5);
+    // Some faults of long runs strike past their first hundred batches' worth of occurrences.
+    const late = long.flatMap((s) => s.schedule.faults).filter((f) => 'occurrence' in f && f.occurrence > 50);
+    expect(late.length).toBeGreaterThan(10);
+    const clustered = specs.filter((s) => s.schedule.faults.some((f, i) => f.kind === 'crash-in-recovery' && s.schedule.faults[i + 1]?.kind === 'crash-in-recovery'));
+    expect(clustered.length).toBeGreaterThan(5);
+    expect(Math.max(...specs.map((s) => s.schedule.faults.length))).toBeGreaterThan(4);
+  });
+
+  it('shrinks a knob towards the engine default', () => {
+    const out = fc.check(
+      fc.property(trialArb({ mode: 'sim', scenario: 'running-totals', kind: 'streaming' }), (s) => (s.config.retainBatches ?? 20) > 5 || s.config.snapshotEvery === undefined),
+      { seed: 3, numRuns: 500 },
+    );
+    expect(out.failed).toBe(true);
+    const minimal = (out.counterexample as unknown as [import('../history.js').TrialSpec])[0];
+    expect(minimal.config.retainBatches).toBe(0);
+    expect(minimal.config).toMatchObject({ partitions: 4, checkpointInterval: 1, maxBatchRecords: 100, snapshotEvery: 10 });
+    expect(minimal.schedule.faults.length).toBe(1);
   });
 });

@@ -1,13 +1,20 @@
 /**
  * fast-check arbitraries for everything a trial varies: scenario, input, config and the fault
- * schedule. They shrink towards small inputs, one partition, few faults and early kill points, so
- * a failure is reported as the smallest trial that still fails.
+ * schedule. They shrink towards small inputs, the engine's default knobs, few faults and early kill
+ * points, so a failure is reported as the smallest trial that still fails.
+ *
+ * The space (issue: explore the whole recovery space): every engine knob is drawn with its edge
+ * values weighted up (knobs.ts); in simulation a third of the streaming trials are long runs of
+ * tens to hundreds of batches; fault positions are drawn early (where every run passes) or
+ * anywhere over the run's expected length; clustered crash sequences (a crash, crashes during the
+ * next recoveries, a crash after) put recoveries on top of interrupted recoveries.
  */
 import fc from 'fast-check';
 import type { Fault, FaultKind, FaultSchedule, InputParams, Mode, TrialConfig, TrialSpec } from '../history.js';
 import { ioErrorFailpoints, isOncePerRun, killFailpoints, recoveryFailpoints, tearFailpoints } from '../faults/failpoint-names.js';
 import { BATCH_FAILPOINTS } from '../trial/batch-failpoints.js';
 import { lostWritesChoices } from '../trial/lost-writes.js';
+import { knob, knobArb } from './knobs.js';
 
 export interface TrialArbOptions {
   mode: Mode;
@@ -70,6 +77,8 @@ export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: r
  */
 export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = [], where: Pick<TrialConfig, 'store' | 'sink'> = { store: 'fs', sink: 'files' }): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery', 'io-error', 'changed-partitions'];
+  // State files at rest: in memory (sim) or in a checkpoint directory on this machine.
+  if (where.store !== 's3') kinds.push('corrupt-checkpoint');
   if (mode === 'process' && lostWritesChoices(where).length > 0) kinds.push('lost-writes');
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
@@ -86,32 +95,104 @@ export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputPa
   });
 }
 
-export function configArb(o: { executors: boolean; mutant?: string; sink: TrialConfig['sink']; store: TrialConfig['store']; source: TrialConfig['source']; services?: TrialConfig['services'] }): fc.Arbitrary<TrialConfig> {
-  return fc.record({
-    partitions: fc.integer({ min: 1, max: 4 }),
-    checkpointInterval: fc.constantFrom(1, 2, 3, 5, 10),
-    executors: o.executors ? fc.integer({ min: 0, max: 2 }) : fc.constant(0),
-    maxBatchRecords: fc.integer({ min: 10, max: 150 }),
-  }).map((c) => ({ ...c, ...(o.mutant ? { mutant: o.mutant } : {}), store: o.store, source: o.source, sink: o.sink, ...(o.services ? { services: o.services } : {}) }));
+/**
+ * The engine knobs of a trial (knobs.ts). `--snapshot-every` and `--retain-batches` are drawn where
+ * the trial's engine receives them (simulation; `drawStateKnobs` for process mode once its engine
+ * arguments carry them).
+ */
+export function configArb(o: {
+  executors: boolean;
+  mutant?: string;
+  sink: TrialConfig['sink'];
+  store: TrialConfig['store'];
+  source: TrialConfig['source'];
+  services?: TrialConfig['services'];
+  drawStateKnobs?: boolean;
+}): fc.Arbitrary<TrialConfig> {
+  const stateKnobs = o.drawStateKnobs ?? true;
+  return fc
+    .record({
+      partitions: knobArb(knob('partitions')),
+      checkpointInterval: knobArb(knob('checkpointInterval')),
+      executors: o.executors ? knobArb(knob('executors')) : fc.constant(0),
+      maxBatchRecords: knobArb(knob('maxBatchRecords')),
+      snapshotEvery: stateKnobs ? knobArb(knob('snapshotEvery')) : fc.constant(undefined),
+      retainBatches: stateKnobs ? knobArb(knob('retainBatches')) : fc.constant(undefined),
+    })
+    .map(({ snapshotEvery, retainBatches, ...c }) => ({
+      ...c,
+      ...(snapshotEvery !== undefined ? { snapshotEvery } : {}),
+      ...(retainBatches !== undefined ? { retainBatches } : {}),
+      ...(o.mutant ? { mutant: o.mutant } : {}),
+      store: o.store,
+      source: o.source,
+      sink: o.sink,
+      ...(o.services ? { services: o.services } : {}),
+    }));
 }
 
-/** Mostly early occurrences (they are reached in every run), sometimes late ones. */
-const occurrenceArb = (name: string) =>
-  isOncePerRun(name) ? fc.constant(1) : fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }) });
+/** What the fault positions are spread over: the trial's expected run. */
+export interface RunShape {
+  /** Batches the bounded input takes (input size / records per batch). */
+  batches: number;
+  checkpointInterval: number;
+  partitions: number;
+}
 
-const failpointAt = (names: string[]) =>
-  fc.constantFrom(...names).chain((failpoint) => occurrenceArb(failpoint).map((occurrence) => ({ failpoint, occurrence })));
+/** A long simulated run: an input of thousands of records in small batches (tens to hundreds of batches). */
+export interface LongRun {
+  size: number;
+  maxBatchRecords: number;
+}
+
+export const longRunArb: fc.Arbitrary<LongRun> = fc.record({ size: fc.integer({ min: 1000, max: 3000 }), maxBatchRecords: fc.integer({ min: 8, max: 25 }) });
+
+export function runShapeOf(input: InputParams, config: TrialConfig): RunShape {
+  return { batches: Math.max(1, Math.ceil(input.size / Math.max(1, config.maxBatchRecords))), checkpointInterval: config.checkpointInterval, partitions: config.partitions };
+}
+
+/** How often failpoint `name` is reached over a run of this shape (an upper estimate). */
+function reachesPerRun(name: string, run: RunShape): number {
+  if (isOncePerRun(name) || name.startsWith('source.')) return 1;
+  const versions = Math.max(1, Math.ceil(run.batches / Math.max(1, run.checkpointInterval)));
+  if (name === 'state.begin' || name === 'state.committed') return versions;
+  // One file per partition (and stateful operator) per state version.
+  if (name.startsWith('state.') || name.startsWith('snapshot.')) return versions * run.partitions;
+  return run.batches;
+}
+
+/** Failpoint hits of one batch in simulation (its puts, protocol steps and retention), roughly. */
+const HITS_PER_BATCH = 16;
+
+/**
+ * Mostly early occurrences (they are reached in every run), sometimes later ones, and — knowing the
+ * run's shape — anywhere over the whole run, so a fault after hundreds of batches is as likely as
+ * one in the first few.
+ */
+const occurrenceArb = (name: string, run?: RunShape) => {
+  if (isOncePerRun(name)) return fc.constant(1);
+  const early = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }) });
+  const reach = run ? reachesPerRun(name, run) : 0;
+  if (reach <= 12) return early;
+  return fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: early }, { weight: 2, arbitrary: fc.integer({ min: 1, max: reach }) });
+};
+
+const failpointAt = (names: string[], run?: RunShape) =>
+  fc.constantFrom(...names).chain((failpoint) => occurrenceArb(failpoint, run).map((occurrence) => ({ failpoint, occurrence })));
 
 /** One "segment" of a schedule: the faults one fault kind contributes, in incarnation order. */
 type Segment = { faults: Fault[]; lostWrites: boolean; lostWritesIn?: FaultSchedule['lostWritesIn'] };
 
-function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWritesIn: NonNullable<FaultSchedule['lostWritesIn']>[]): fc.Arbitrary<Segment> {
+function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWritesIn: NonNullable<FaultSchedule['lostWritesIn']>[], run?: RunShape): fc.Arbitrary<Segment> {
+  // sim: the n-th failpoint reached (~HITS_PER_BATCH a batch); process: the n-th event (~3 a batch), then a short delay
+  const wholeRun = run ? run.batches * (mode === 'sim' ? HITS_PER_BATCH : 3) : 0;
+  const earlyEvents = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: mode === 'sim' ? 40 : 15 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: mode === 'sim' ? 150 : 60 }) });
   const killRandom: fc.Arbitrary<Fault> = fc.record({
     kind: fc.constant('kill-random' as const),
-    // sim: the n-th failpoint reached; process: the n-th event, then a short delay
-    afterEvents: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: mode === 'sim' ? 40 : 15 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: mode === 'sim' ? 150 : 60 }) }),
+    afterEvents: wholeRun > 150 ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: earlyEvents }, { weight: 2, arbitrary: fc.integer({ min: 1, max: wholeRun }) }) : earlyEvents,
     delayMs: mode === 'sim' ? fc.constant(0) : fc.integer({ min: 0, max: 15 }),
   });
+  const at = (names: string[]) => failpointAt(names, run);
   const none = { lostWrites: false };
   // Mostly early (a short run may be over before a late event), sometimes late in the run.
   const storageAfterEvents = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 25 }) });
@@ -119,14 +200,14 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
     case 'kill-random':
       return killRandom.map((f) => ({ faults: [f], ...none }));
     case 'kill-failpoint':
-      return failpointAt(points.kill).map((p) => ({ faults: [{ kind: 'kill-failpoint', ...p }], ...none }));
+      return at(points.kill).map((p) => ({ faults: [{ kind: 'kill-failpoint', ...p }], ...none }));
     case 'torn-write':
-      return failpointAt(points.tear).map((p) => ({ faults: [{ kind: 'torn-write', ...p }], ...none }));
+      return at(points.tear).map((p) => ({ faults: [{ kind: 'torn-write', ...p }], ...none }));
     case 'io-error':
-      return failpointAt(points.ioError).map((p) => ({ faults: [{ kind: 'io-error', ...p }], ...none }));
+      return at(points.ioError).map((p) => ({ faults: [{ kind: 'io-error', ...p }], ...none }));
     case 'crash-in-recovery':
       return fc
-        .tuple(failpointAt(points.kill), fc.constantFrom(...points.recovery))
+        .tuple(at(points.kill), fc.constantFrom(...points.recovery))
         .map(([first, failpoint]) => ({
           faults: [{ kind: 'kill-failpoint', ...first }, { kind: 'crash-in-recovery', failpoint, occurrence: 1 }],
           ...none,
@@ -141,10 +222,15 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
         ],
         ...none,
       }));
+    case 'corrupt-checkpoint':
+      // A crash somewhere in the run (so committed state exists), then the restart finds damaged state files.
+      return fc
+        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const))
+        .map(([p, scope]) => ({ faults: [{ kind: 'kill-failpoint', ...p }, { kind: 'corrupt-checkpoint', scope }], ...none }));
     case 'lost-writes':
       return fc
         .tuple(
-          fc.oneof(killRandom, failpointAt(points.kill).map((p): Fault => ({ kind: 'kill-failpoint', ...p }))),
+          fc.oneof(killRandom, at(points.kill).map((p): Fault => ({ kind: 'kill-failpoint', ...p }))),
           fc.constantFrom(...(lostWritesIn.length ? lostWritesIn : (['both'] as const))),
         )
         .map(([f, lostWritesIn]) => ({ faults: [f], lostWrites: true, lostWritesIn }));
@@ -179,14 +265,38 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
   }
 }
 
+/**
+ * A clustered crash sequence: a crash somewhere in the run, then crashes during the next one or two
+ * recoveries, then maybe one more crash soon after a recovery caught up — recovery on top of
+ * interrupted recoveries, the path single faults almost never reach.
+ */
+function crashClusterArb(points: FailpointSets, run?: RunShape): fc.Arbitrary<Segment> {
+  const inRecovery = fc.constantFrom(...points.recovery).map((failpoint): Fault => ({ kind: 'crash-in-recovery', failpoint, occurrence: 1 }));
+  return fc
+    .tuple(
+      failpointAt(points.kill, run),
+      fc.array(inRecovery, { minLength: 1, maxLength: 2 }),
+      fc.option(failpointAt(points.kill), { nil: undefined }),
+    )
+    .map(([first, recoveries, after]) => ({
+      faults: [{ kind: 'kill-failpoint', ...first }, ...recoveries, ...(after ? [{ kind: 'kill-failpoint' as const, ...after }] : [])],
+      lostWrites: false,
+    }));
+}
+
 export function scheduleArb(
   kinds: FaultKind[],
   mode: Mode,
   points: FailpointSets = failpointSets('streaming'),
   lostWritesIn: NonNullable<FaultSchedule['lostWritesIn']>[] = ['both', 'checkpoint', 'output'],
+  run?: RunShape,
 ): fc.Arbitrary<FaultSchedule> {
+  const segments: Array<fc.Arbitrary<Segment>> = kinds.map((k) => segmentArb(k, mode, points, lostWritesIn, run));
+  if (kinds.includes('crash-in-recovery') && kinds.includes('kill-failpoint')) segments.push(crashClusterArb(points, run));
+  // A long run has room for more faults.
+  const maxLength = run && run.batches >= 60 ? 6 : 3;
   return fc
-    .array(fc.oneof(...kinds.map((k) => segmentArb(k, mode, points, lostWritesIn))), { minLength: 1, maxLength: 3 })
+    .array(fc.oneof(...segments), { minLength: 1, maxLength })
     .map((segments) => {
       const lost = segments.find((s) => s.lostWrites);
       return { faults: segments.flatMap((s) => s.faults), lostWrites: lost !== undefined, ...(lost?.lostWritesIn ? { lostWritesIn: lost.lostWritesIn } : {}) };
@@ -215,14 +325,34 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   const where = { store, sink };
   const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors, o.storageFaults ?? []) : faultKindsFor(o.mode, executors, o.storageFaults ?? [], where));
   const fraction = o.determinismFraction ?? 0.1;
+  // Long runs are cheap in-process: a third of simulated streaming trials (unless --max-size caps the input below them).
+  const longRuns = o.mode === 'sim' && !batch && (o.maxSize === undefined || o.maxSize >= 1000);
+  const noLongRun = fc.constant(null);
   return fc
     .record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
-      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, o.maxSize ?? 400),
-      config: configArb({ executors, sink, store, source, ...(o.mutant ? { mutant: o.mutant } : {}), ...(o.services ? { services: o.services } : {}) }),
-      schedule: scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where)),
+      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
+      long: longRuns ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: noLongRun }, { weight: 1, arbitrary: longRunArb }) : noLongRun,
+      config: configArb({
+        executors,
+        sink,
+        store,
+        source,
+        ...(o.mutant ? { mutant: o.mutant } : {}),
+        ...(o.services ? { services: o.services } : {}),
+        // Process mode's engine arguments do not carry these two yet: drawn in simulation only.
+        drawStateKnobs: o.mode === 'sim' && !batch,
+      }),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
+    .map(({ long, input, config, ...rest }) => ({
+      ...rest,
+      input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
+      config: long ? { ...config, maxBatchRecords: long.maxBatchRecords } : config,
+    }))
+    .chain((base) =>
+      scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where), batch ? undefined : runShapeOf(base.input, base.config)).map((schedule) => ({ ...base, schedule })),
+    )
     .map(({ seed, input, config, schedule, determinism }) => ({
       scenario: o.scenario,
       kind: o.kind,

@@ -24,6 +24,10 @@ import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitra
 import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
 import { hashString } from '../../engine/random.js';
 import type { ServiceHandle } from '../services/types.js';
+import { Exploration } from '../exploration/exploration.js';
+
+/** Trials per fast-check round while `untilCovered` waits for every coverage point. */
+const COVERAGE_ROUND = 25;
 
 export interface ChaosScenario {
   name: string;
@@ -57,6 +61,12 @@ export interface ChaosRunOptions {
   maxShrinkTrials?: number;
   /** fast-check path of a reported counterexample: with its seed, re-runs exactly that trial first (one scenario). */
   path?: string;
+  /**
+   * Keep running (one property over all scenarios, in rounds of COVERAGE_ROUND trials) until every
+   * coverage point was reached by at least this many incarnations, a property fails, or the
+   * budget / runs are spent. The summary says whether the goal was reached.
+   */
+  untilCovered?: number;
   /** Per-trial time bound (liveness). */
   trialTimeoutMs?: number;
   engineArgs?: string[];
@@ -94,13 +104,13 @@ export function writeReplayFile(outDir: string, history: History, spec: TrialSpe
  * regenerates exactly the trials scenario X had in `--seed S --scenario all`, and a failure is
  * reported with the run seed S it came from.
  */
-export function propertySeed(runSeed: number, scenarios: readonly string[]): number {
-  return hashString(`${runSeed}:${scenarios.join(',')}`) | 0;
+export function propertySeed(runSeed: number, scenarios: readonly string[], round = 0): number {
+  return hashString(`${runSeed}:${scenarios.join(',')}${round ? `:${round}` : ''}`) | 0;
 }
 
 /** `chaos run` arguments that regenerate a counterexample from the run seed and its fast-check path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
-  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
   if (path) parts.push(`--path ${path}`);
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
@@ -160,17 +170,26 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     ...(opts.storage ? { storage: opts.storage } : {}),
   };
   const storageFaults = storageFaultKinds(opts);
-  const groups = opts.interleave ? [opts.scenarios] : opts.scenarios.map((s) => [s]);
+  const untilCovered = opts.untilCovered;
+  const exploration = new Exploration();
+  const groups = opts.interleave || untilCovered !== undefined ? [opts.scenarios] : opts.scenarios.map((s) => [s]);
   const entryOf = (name: string) => summary.scenarios.find((e) => e.name === name)!;
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i]!;
     const n = groups.length;
-    const runsHere = opts.runs !== undefined ? Math.floor(opts.runs / n) + (i < opts.runs % n ? 1 : 0) : undefined;
+    const runsHere =
+      untilCovered !== undefined
+        ? Math.min(COVERAGE_ROUND, (opts.runs ?? Number.POSITIVE_INFINITY) - summary.trials)
+        : opts.runs !== undefined
+          ? Math.floor(opts.runs / n) + (i < opts.runs % n ? 1 : 0)
+          : undefined;
     if (runsHere === 0) continue;
     // Each remaining scenario gets an equal share of the remaining budget.
     const budgetHere = opts.budgetMs !== undefined ? Math.max(1, (started + opts.budgetMs - Date.now()) / (n - i)) : undefined;
     if (budgetHere !== undefined && budgetHere <= 1 && i > 0) break;
-    const seed = propertySeed(opts.seed, group.map((g) => g.name));
+    // --until-covered runs the same group again: each later round draws new trials.
+    const round = groups.slice(0, i).filter((g) => g === group).length;
+    const seed = propertySeed(opts.seed, group.map((g) => g.name), round);
     let failing: { h: History; spec: TrialSpec } | undefined;
     const arbFor = (scenario: ChaosScenario) => trialArb({
       mode: opts.mode,
@@ -203,6 +222,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         entry.trials++;
         entry.kills += h.kills;
         tallyTrial(summary.faultKinds, spec, h);
+        exploration.add(h);
       }
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
@@ -251,12 +271,19 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       entry.failures++;
       if (h.verdicts.some((v) => v.checker === 'determinism' && !v.ok)) summary.nonDeterministic.push(spec.scenario);
       opts.onFailure?.(failure);
-      if (opts.stopAtFirstFailure) break;
+      if (opts.stopAtFirstFailure || untilCovered !== undefined) break;
     } else if (details.failed && details.errorInstance) {
       // The harness itself threw (not a verdict): surface it rather than calling it a finding.
       throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
     }
+    // --until-covered: another round with the next seed while a point is short and budget or runs are left.
+    if (untilCovered !== undefined && exploration.below(untilCovered).length > 0) {
+      const budgetLeft = opts.budgetMs === undefined || Date.now() < started + opts.budgetMs - 50;
+      const runsLeft = opts.runs === undefined || summary.trials < opts.runs;
+      if (budgetLeft && runsLeft && !details.interrupted) groups.push(group);
+    }
   }
+  summary.exploration = exploration.summary(untilCovered);
   const unstruck = unstruckKinds(summary.faultKinds);
   if (unstruck.length) summary.unstruck = unstruck;
   summary.ok = summary.failures.length === 0 && !(opts.requireFaults && unstruck.length > 0);

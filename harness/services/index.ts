@@ -1,13 +1,14 @@
 /**
- * `--services auto|local|containers|external` → the run's Services. `auto` takes containers when a
- * container runtime works, else local, and says which and why (a stderr line and `summary.picked`
- * / `summary.reason`). What each mode provides: local.ts, containers.ts, external.ts.
+ * `--services auto|local|containers|external` → the run's Services. `auto` takes the installed real
+ * services (Kafka broker, SeaweedFS: `npm run services:install`) when they cover the run, else
+ * containers when a container runtime works, else local (s3rver for S3), and says which and why (a
+ * stderr line and `summary.picked` / `summary.reason`). What each mode provides: local.ts, containers.ts, external.ts.
  */
 import { UserError } from '../../engine/errors.js';
 import { detectContainerRuntime } from './container-runtime.js';
 import { containerServices } from './containers.js';
 import { externalServices } from './external.js';
-import { localServices } from './local.js';
+import { localCoverage, localServices } from './local.js';
 import type { ServiceRequest, Services } from './types.js';
 
 export type { Services, ServiceRequest, ServiceHandle, ServicesSummary, ServicesMode } from './types.js';
@@ -41,10 +42,16 @@ export async function resolveServices(req: ServiceRequest): Promise<Services> {
         services = await localServices(req, 'auto: the run needs no S3 or Kafka service');
         break;
       }
+      // Installed real services first: owned processes, killable for real, no Docker needed.
+      const local = localCoverage(req);
+      if (local.complete) {
+        services = await localServices(req, `auto: real services installed (${local.have.join(', ')}), preferred over containers and s3rver`);
+        break;
+      }
       const runtime = await detectContainerRuntime();
       services = runtime.available
-        ? await containerServices(req, `auto: container runtime found (${runtime.via})`)
-        : await localServices(req, `auto: ${runtime.reason}`);
+        ? await containerServices(req, `auto: ${local.missing.join('; ')}; container runtime found (${runtime.via})`)
+        : await localServices(req, `auto: ${local.missing.join('; ')}; ${runtime.reason}`);
       break;
     }
     default:

@@ -37,4 +37,4 @@ export async function probeS3(s3: S3Endpoint, prefix: string): Promise<{ conditi
 
 export const NO_CONDITIONAL_WRITES_NOTE =
   'the S3 server ignores If-None-Match (s3rver does): write-once checkpoint files are not fenced against a zombie writer; ' +
-  'correctness here rests on one engine per checkpoint at a time (the harness guarantees it) — use MinIO (--services containers) to test fencing';
+  'fencing not verifiable here: correctness rests on one engine per checkpoint at a time — install SeaweedFS (npm run services:install) or use MinIO (--services containers) to test fencing';

@@ -4,6 +4,8 @@
  * external endpoints from the environment.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveServices, type Services } from './index.js';
 import { S3CheckpointStore } from '../../engine/checkpoint/s3-store.js';
@@ -20,6 +22,20 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
   lines.length = 0;
 });
+
+/** Run `f` as on a machine where `npm run services:install` never ran (an empty install root). */
+async function withNothingInstalled<T>(f: () => Promise<T>): Promise<T> {
+  const saved = process.env.CHAOS_SERVICES_DIR;
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-no-services-'));
+  process.env.CHAOS_SERVICES_DIR = empty;
+  try {
+    return await f();
+  } finally {
+    if (saved === undefined) delete process.env.CHAOS_SERVICES_DIR;
+    else process.env.CHAOS_SERVICES_DIR = saved;
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+}
 
 function alive(pid: number | undefined): boolean {
   if (!pid) return false;
@@ -48,11 +64,11 @@ async function storeFor(s: Services, sub: string): Promise<S3CheckpointStore> {
 
 describe('resolveServices --services local', () => {
   it('runs s3rver as its own process, tells engines how to reach it, and can kill and restart it on the same data', async () => {
-    const s = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', log });
+    const s = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', s3Server: 's3rver', log });
     opened.push(s);
     expect(s.summary).toMatchObject({ requested: 'local', picked: 'local', store: 's3' });
     expect(s.summary.s3).toMatchObject({ server: 's3rver', bucket: 'chaos', conditionalWrites: false });
-    expect(s.summary.notes.join(' ')).toMatch(/ignores If-None-Match/);
+    expect(s.summary.notes.join(' ')).toMatch(/ignores If-None-Match.*fencing not verifiable here/);
     expect(s.engineArgs).toEqual(['--store', 's3', '--s3-endpoint', s.summary.s3!.endpoint, '--s3-bucket', 'chaos', '--s3-prefix', s.summary.s3!.prefix]);
     expect(s.env).toEqual({ CHAOS_S3_ACCESS_KEY: 'S3RVER', CHAOS_S3_SECRET_KEY: 'S3RVER' });
     expect(s.engineArgs.join(' ')).not.toContain('S3RVER'); // secrets never on the command line
@@ -75,7 +91,7 @@ describe('resolveServices --services local', () => {
   });
 
   it('close() stops the s3rver process (idempotently)', async () => {
-    const s = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', log });
+    const s = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', s3Server: 's3rver', log });
     const desc = s.description;
     const pid = Number(/pid (\d+)/.exec(desc)?.[1]);
     expect(alive(pid)).toBe(true);
@@ -91,10 +107,17 @@ describe('resolveServices --services local', () => {
     expect(s.storage).toBeUndefined();
   });
 
-  it('refuses Kafka, naming what would work', async () => {
-    const err = await resolveServices({ services: 'local', store: 'fs', source: 'kafka', sink: 'files', log }).catch((e: unknown) => e);
+  it('refuses Kafka when the broker is not installed, naming the install command and what else would work', async () => {
+    const err = await withNothingInstalled(() => resolveServices({ services: 'local', store: 'fs', source: 'kafka', sink: 'files', log })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/--services containers .*CHAOS_KAFKA_BROKERS/);
+    expect((err as Error).message).toMatch(/needs the Kafka broker, not installed: run npm run services:install .*CHAOS_KAFKA_BROKERS.*--services containers/);
+  });
+
+  it('uses s3rver, saying why, when SeaweedFS is not installed', async () => {
+    const s = await withNothingInstalled(() => resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', log }));
+    opened.push(s);
+    expect(s.summary.s3).toMatchObject({ server: 's3rver', conditionalWrites: false });
+    expect(s.summary.notes.join(' ')).toContain('SeaweedFS not installed: run npm run services:install; s3rver is the embedded default');
   });
 });
 
@@ -107,11 +130,11 @@ const noRuntimeTitle =
 if (hint !== undefined) console.warn(`harness/services/services.test.ts: ${noRuntimeTitle}`);
 describe.skipIf(hint !== undefined)(noRuntimeTitle, () => {
   it('auto picks local and says why, on stderr and in the summary', async () => {
-    const s = await resolveServices({ services: 'auto', store: 's3', source: 'log', sink: 'files', log });
+    const s = await withNothingInstalled(() => resolveServices({ services: 'auto', store: 's3', source: 'log', sink: 'files', log }));
     opened.push(s);
     expect(s.summary.picked).toBe('local');
-    expect(s.summary.reason).toMatch(/^auto: no container runtime/);
-    expect(lines.join('\n')).toMatch(/services local — auto: no container runtime/);
+    expect(s.summary.reason).toMatch(/^auto: SeaweedFS not installed: run npm run services:install; no container runtime/);
+    expect(lines.join('\n')).toMatch(/services local — auto: SeaweedFS not installed: run npm run services:install; no container runtime/);
   });
 
   it('containers is a usage error that names the fix', async () => {

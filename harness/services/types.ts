@@ -9,6 +9,7 @@ export type ServicesMode = 'auto' | 'local' | 'containers' | 'external';
 export type StoreKind = 'fs' | 's3' | 'memory';
 export type SourceKind = 'log' | 'kafka';
 export type SinkKind = 'files' | 's3' | 'kafka' | 'append';
+export type LocalS3Server = 's3rver' | 'seaweedfs';
 
 export interface ServiceRequest {
   services: ServicesMode;
@@ -21,6 +22,12 @@ export interface ServiceRequest {
    * (containers mode always proxies S3, to keep a stable address across container restarts).
    */
   proxy?: boolean;
+  /**
+   * Which local S3 server `--services local` starts: SeaweedFS (the default when installed: it
+   * enforces conditional writes) or s3rver (embedded, always available, fences nothing). Env
+   * CHAOS_LOCAL_S3 sets the same.
+   */
+  s3Server?: LocalS3Server;
   /** Where progress and the "picked" line go (default process.stderr). */
   log?: (line: string) => void;
 }
@@ -39,7 +46,9 @@ export interface ServiceHandle {
 }
 
 export interface S3ServiceInfo {
-  server: 's3rver' | 'minio' | 'external';
+  server: LocalS3Server | 'minio' | 'external';
+  /** Version of the server, when the harness started it from an installed component. */
+  version?: string;
   endpoint: string;
   bucket: string;
   /** This run's key prefix; every engine's checkpoint lives below it. */
@@ -49,7 +58,9 @@ export interface S3ServiceInfo {
 }
 
 export interface KafkaServiceInfo {
-  server: 'testcontainers' | 'external';
+  server: 'local' | 'testcontainers' | 'external';
+  /** Broker version, when the harness runs the installed broker. */
+  version?: string;
   brokers: string[];
 }
 
@@ -79,7 +90,7 @@ export interface Services {
   summary: ServicesSummary;
   /** S3 server (s3rver process or MinIO container), when the run uses S3. */
   storage?: ServiceHandle;
-  /** Kafka broker container, when the run uses Kafka from containers. */
+  /** Kafka broker (local process or container), when the run uses Kafka: the nemesis kills and restarts it. */
   broker?: ServiceHandle;
   /** Stop everything this call started (also runs on SIGINT/SIGTERM and process exit). Idempotent. */
   close(): Promise<void>;

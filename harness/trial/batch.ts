@@ -71,6 +71,8 @@ export async function batchSimDriver(spec: TrialSpec): Promise<IncarnationDriver
       });
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),
+    // Not drawn for batch jobs (their checkpoint is datasets, not state versions).
+    corruptCheckpoint: async () => [],
     readOutputs: async () => canonicalLines(await readJsonLinesOutput(output)),
     hasCheckpoint: async () => started,
     async dispose() {

@@ -17,6 +17,12 @@ export interface IncarnationDriver {
   afterKill(): LostWritesCount;
   /** Committed output rows, sorted. */
   readOutputs(): Promise<string[]>;
+  /**
+   * Damage state files of the checkpoint at rest (the corrupt-checkpoint fault): one file of the
+   * newest state version, or every state file. Returns the keys damaged (none: no state yet, or a
+   * store this driver cannot reach at rest).
+   */
+  corruptCheckpoint(scope: 'newest-state' | 'every-state'): Promise<string[]>;
   /** Whether the checkpoint holds a query already (metadata written). */
   hasCheckpoint(): Promise<boolean>;
   dispose(): Promise<void>;

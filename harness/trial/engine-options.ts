@@ -11,6 +11,8 @@ export function streamingRunOptions(spec: TrialSpec): StreamingRunOptions {
     partitions: c.partitions,
     checkpointInterval: c.checkpointInterval,
     maxBatchRecords: c.maxBatchRecords,
+    ...(c.snapshotEvery !== undefined ? { snapshotEvery: c.snapshotEvery } : {}),
+    ...(c.retainBatches !== undefined ? { retainBatches: c.retainBatches } : {}),
     input: {
       ...(spec.input.keys !== undefined ? { keys: spec.input.keys } : {}),
       ...(spec.input.disorderMs !== undefined ? { disorderMs: spec.input.disorderMs } : {}),

@@ -5,6 +5,7 @@
  * With lost writes on, the engine runs over a lazy filesystem and after each kill its unsynced
  * writes are dropped before the restart, as a power cut would.
  */
+import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
@@ -64,7 +65,8 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       const proc = spawnEngine(args, {
         onEvent: nemesis.onEvent,
         timeoutMs: Math.max(1000, opts.deadline - Date.now()),
-        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
+        // CHAOS_COVERAGE: the engine reports its coverage points (engine/coverage.ts) as events.
+        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), CHAOS_COVERAGE: '1', ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
       });
       let exit;
       try {
@@ -115,6 +117,10 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       if (spec.kind === 'batch') return readBatchOutputs(spec, dirs, opts);
       // Wherever the sink wrote (files on disk, files on S3, a Kafka topic): never a local stand-in.
       return readTrialOutputs(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, spec.config.sink), dirs);
+    },
+    async corruptCheckpoint(scope) {
+      // At rest only where this machine holds the files (the fs store); the fault is not drawn otherwise.
+      return spec.kind === 'streaming' && spec.config.store === 'fs' ? corruptCheckpointDir(dirs.checkpoint, scope) : [];
     },
     async hasCheckpoint() {
       if (spec.config.store === 'fs') return fs.existsSync(path.join(dirs.checkpoint, 'metadata'));

@@ -26,6 +26,8 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
     const changed = fault?.kind === 'changed-partitions' && (await driver.hasCheckpoint());
     if (fault?.kind === 'changed-partitions' && !changed) fault = undefined;
     const partitions = changed && fault?.kind === 'changed-partitions' ? fault.partitions : spec.config.partitions;
+    // Bit rot while the engine is down: damage state files, then restart on them.
+    const damaged = fault?.kind === 'corrupt-checkpoint' ? await driver.corruptCheckpoint(fault.scope) : [];
     const r = await driver.run(i, fault, partitions);
     const { killed, ...inc } = r;
     incarnations.push(inc);
@@ -51,6 +53,14 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
       });
       if (!refused) return { incarnations, finished: false, kills, verdicts };
       continue;
+    }
+    if (damaged.length > 0) {
+      inc.faultsHit.push({ kind: 'corrupt-checkpoint', where: `damaged ${damaged.length === 1 ? damaged[0] : `${damaged.length} state files`} at rest`, at: r.startedAt });
+      // Recovery may stop with a clear error when no older state version can be replayed: a correct refusal, not a finding.
+      if (r.exit.code === 2 && /cannot recover/.test(r.stderrTail ?? '')) {
+        verdicts.push({ checker: 'corruption-refused', ok: true, message: `damaged state files were detected and recovery stopped with a clear error: ${(r.stderrTail ?? '').trim().slice(0, 200)}` });
+        return { incarnations, finished: false, kills, verdicts };
+      }
     }
     if (killed) {
       if (r.exit.signal === 'SIGKILL') kills++;

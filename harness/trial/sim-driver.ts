@@ -4,12 +4,14 @@
  * (the Map is "the disk"). Each incarnation is a fresh runStreamingQuery call on the same stores.
  */
 import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
+import { Coverage } from '../../engine/coverage.js';
 import { Failpoints } from '../../engine/failpoints.js';
 import { runStreamingQuery, readOutputRows } from '../../engine/streaming/run.js';
 import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { streamingRunOptions } from './engine-options.js';
 import { runInProcessIncarnation } from './in-process-incarnation.js';
+import { keysToCorrupt, rot } from '../faults/corrupt-checkpoint.js';
 
 export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
   const disarmed = Failpoints.disarmed();
@@ -19,10 +21,15 @@ export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
     mode: 'sim',
     run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult> {
       return runInProcessIncarnation(index, fault, { checkpoint, output }, (failpoints, events) =>
-        runStreamingQuery({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events }),
+        runStreamingQuery({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events, coverage: new Coverage(events) }),
       );
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),
+    async corruptCheckpoint(scope) {
+      const doomed = keysToCorrupt([...checkpoint.objects.keys()], scope);
+      for (const key of doomed) checkpoint.objects.set(key, rot(checkpoint.objects.get(key)!));
+      return doomed;
+    },
     readOutputs: () => readOutputRows(output),
     hasCheckpoint: async () => (await checkpoint.get('metadata')) !== undefined,
     async dispose() {

@@ -3,6 +3,7 @@ import { MemoryCheckpointStore } from '../../checkpoint/memory-store.js';
 import { InjectedFault, SimulatedCrash } from '../../errors.js';
 import { Failpoints, parseFailpoints, simulatedCrash, type FailpointHit } from '../../failpoints.js';
 import { MemoryEventSink, type EngineEvent } from '../../events.js';
+import { Coverage } from '../../coverage.js';
 import { readOutputRows, runStreamingQuery, type StreamingRunOptions } from '../run.js';
 
 export interface SimOutcome {
@@ -42,7 +43,7 @@ export async function runWithFaults(
     const sink = new MemoryEventSink();
     events.push(sink.events);
     try {
-      await runStreamingQuery(opts, { ...stores, failpoints, events: sink });
+      await runStreamingQuery(opts, { ...stores, failpoints, events: sink, coverage: new Coverage(sink) });
       const rows = await readOutputRows(stores.output);
       return { rows, incarnations: i + 1, fired, events, ...stores };
     } catch (err) {
