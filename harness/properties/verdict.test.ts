@@ -67,21 +67,30 @@ describe('chaos run verdicts', () => {
   const run = (...args: string[]) => execa(process.execPath, [CLI, 'run', '--mode', 'sim', '--out', path.join(tmp, 'out'), ...args], { reject: false, env: { NO_COLOR: '1' } });
 
   it('--require-faults fails a run in which an armed fault kind never struck; without it the run says so', async () => {
-    // seed 3, 2 wordcount trials of <= 10 records: torn-write is armed once and its failpoint is never reached.
-    const args = ['--scenario', 'wordcount', '--runs', '2', '--seed', '3', '--max-size', '10'];
-    const lax = await run(...args, '--json');
-    expect(lax.exitCode).toBe(0);
-    const summary = JSON.parse(String(lax.stdout)) as RunSummary;
-    expect(summary.unstruck).toEqual(['torn-write']);
-    expect(summary.faultKinds.find((k) => k.kind === 'torn-write')).toMatchObject({ armed: 1, struck: 0, strikes: 0 });
-    expect(String(lax.stderr)).toContain('armed but never struck: torn-write');
+    // Two wordcount trials of <= 10 records: with most seeds some armed failpoint is never reached.
+    let found: { args: string[]; summary: RunSummary; stderr: string } | undefined;
+    for (let seed = 1; seed <= 20 && !found; seed++) {
+      const args = ['--scenario', 'wordcount', '--runs', '2', '--seed', String(seed), '--max-size', '10'];
+      const lax = await run(...args, '--json');
+      expect(lax.exitCode).toBe(0);
+      const summary = JSON.parse(String(lax.stdout)) as RunSummary;
+      if (summary.unstruck?.length) found = { args, summary, stderr: String(lax.stderr) };
+    }
+    expect(found).toBeDefined();
+    const { args, summary, stderr } = found!;
+    const kind = summary.unstruck![0]!;
+    const row = summary.faultKinds.find((k) => k.kind === kind)!;
+    expect(row.armed).toBeGreaterThan(0);
+    expect(row).toMatchObject({ struck: 0, strikes: 0 });
+    for (const k of summary.faultKinds) expect(k.struck, k.kind).toBeLessThanOrEqual(k.armed);
+    expect(stderr).toContain(`armed but never struck: ${summary.unstruck!.join(', ')}`);
     const md = fs.readFileSync(path.join(tmp, 'out', 'report.md'), 'utf8');
-    expect(md).toMatch(/\| torn-write \| 1 \| 0 \(never struck\) \| 0 \|/);
+    expect(md).toContain(`| ${kind} | ${row.armed} | 0 (never struck) | 0 |`);
 
     const strict = await run(...args, '--require-faults');
     expect(strict.exitCode).toBe(1);
-    expect(String(strict.stderr)).toContain('FAILED --require-faults: armed but never struck: torn-write');
-    expect(fs.readFileSync(path.join(tmp, 'out', 'report.md'), 'utf8')).toContain('armed but never struck (--require-faults): torn-write');
+    expect(String(strict.stderr)).toContain(`FAILED --require-faults: armed but never struck: ${summary.unstruck!.join(', ')}`);
+    expect(fs.readFileSync(path.join(tmp, 'out', 'report.md'), 'utf8')).toContain(`armed but never struck (--require-faults): ${summary.unstruck!.join(', ')}`);
   });
 
   it('a run in which no trial finished is exit 2, not a pass', async () => {
