@@ -221,7 +221,13 @@ const STREAMING_ONLY_FLAGS = ['max-batch-records', 'snapshot-every', 'retain-bat
 async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, failpointSpec: string, mutant: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
   const { findScenario } = await import('../scenarios/index.js');
   findScenario(scenarioName); // UserError listing every scenario when unknown
-  if (mutant) throw new UserError(`--mutant applies to streaming scenarios; "${scenarioName}" is a batch scenario`);
+  const { mutants } = await import('./mutants/index.js');
+  if (mutant && mutants[mutant]?.kind !== 'batch') {
+    throw new UserError(mutants[mutant] ? `mutant "${mutant}" breaks the streaming engine; "${scenarioName}" is a batch scenario` : `unknown mutant "${mutant}". Known mutants: ${Object.keys(mutants).join(', ')}.`);
+  }
+  // Executor processes inherit the environment: they build the same broken steps (executor-main.ts).
+  if (mutant) process.env.CHAOS_MUTANT = mutant;
+  const { batchSteps } = await import('./mutants/batch/index.js');
   const services = batchServiceSelection(scenarioName, values, env);
   const executors = intFlag(values, 'executors', 0) ?? 0;
   if (executors > 0 && services.sink === 's3') {
@@ -269,6 +275,7 @@ async function runBatchKind(scenarioName: string, values: EngineRunFlagValues, f
         executorFailpoints: executorFailpointSpec(values, env),
         failpoints,
         events,
+        ...(mutant ? { checkpointSteps: batchSteps(mutant) } : {}),
       });
     } finally {
       await svc.close();

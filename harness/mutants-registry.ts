@@ -1,5 +1,5 @@
 /** The mutant registry (engine/mutants/index.ts), loaded lazily; empty when the engine has none. */
-type Registry = Record<string, { description: string; realWorld?: string; needs?: 'process' }>;
+type Registry = Record<string, { description: string; realWorld?: string; needs?: 'process'; kind?: 'streaming' | 'batch'; faultKinds?: import('./history.js').FaultKind[] }>;
 
 export async function mutants(): Promise<Registry> {
   try {

@@ -22,6 +22,7 @@ import { Failpoints } from '../failpoints.js';
 import { nullEventSink, type EventSink } from '../events.js';
 import { UserError } from '../errors.js';
 import type { OutputSummary } from './output.js';
+import { correctBatchSteps, type BatchCheckpointSteps } from './checkpoint-steps.js';
 
 export interface BatchContextOptions {
   /** 0 (default): tasks run in this process. N > 0: N executor processes (needs `scenario` and a directory or S3 checkpoint store). */
@@ -45,6 +46,8 @@ export interface BatchContextOptions {
   executorFailpoints?: string;
   /** Partitions of parallelize()/range() when not given. Default 4. */
   defaultParallelism?: number;
+  /** Checkpoint steps (default the correct ones); a batch mutant replaces one (engine/mutants/batch/). */
+  checkpointSteps?: BatchCheckpointSteps;
 }
 
 export function newRunId(): string {
@@ -60,6 +63,7 @@ export class BatchContext {
   readonly failpoints: Failpoints;
   readonly options: BatchContextOptions;
   readonly checkpointStore: CheckpointStore | undefined;
+  readonly steps: BatchCheckpointSteps;
   private readonly ownsCheckpointStore: boolean;
   private readonly datasets: Dataset<unknown>[] = [];
   private readonly shuffles: ShuffleDependency[] = [];
@@ -76,6 +80,7 @@ export class BatchContext {
     this.jobKey = options.jobKey ?? '';
     this.events = options.events ?? nullEventSink;
     this.failpoints = options.failpoints ?? Failpoints.disarmed();
+    this.steps = options.checkpointSteps ?? correctBatchSteps;
     const executors = options.executors ?? 0;
     if (!Number.isInteger(executors) || executors < 0) throw new UserError(`executors must be a whole number >= 0, got ${executors}`);
     if (typeof options.checkpoint === 'string') {

@@ -14,6 +14,7 @@ import { openStoreRef } from './store-ref.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../failpoints.js';
 import { FdEventSink } from '../events.js';
 import { sendToDriver, serveDriver } from '../executors/driver-channel.js';
+import { batchSteps } from '../mutants/batch/index.js';
 
 function init(spec: ExecutorInit): ExecutorRuntime {
   const events = new FdEventSink(1);
@@ -21,7 +22,8 @@ function init(spec: ExecutorInit): ExecutorRuntime {
   failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', name: hit.name, occurrence: hit.occurrence, action: hit.action });
   // The same store as the driver's: a directory, or S3 (opened at first use; the S3 client loads only then).
   const checkpoint = spec.checkpoint === undefined ? undefined : openStoreRef(spec.checkpoint, failpoints, events);
-  const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints }, 'executor');
+  // A batch mutant of the driver (env CHAOS_MUTANT, inherited) breaks the same step here.
+  const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints, checkpointSteps: batchSteps(process.env.CHAOS_MUTANT || undefined) }, 'executor');
   const scenario = findBatchScenario(spec.scenario.name);
   scenario.build(ctx, { seed: spec.scenario.seed, size: spec.scenario.size, params: spec.scenario.params });
   if (ctx.graphSignature() !== spec.graphSignature) {

@@ -29,7 +29,7 @@ import { LocalBackend } from './local-backend.js';
 import { ProcessBackend } from './process-backend.js';
 import type { BlockRequest, ResultAction, TaskFailure, TaskInputs, TaskSpec } from './protocol.js';
 import { FetchFailedError, LocalCheckpointLostError } from './task-context.js';
-import { checkpointDir, fingerprint, findNamedCheckpoint, partKey, writeManifest } from './checkpoint-files.js';
+import { checkpointDir, fingerprint, partKey, writeManifest } from './checkpoint-files.js';
 import { LineageWalk, lineageDepth } from './lineage.js';
 import { writeSuccess, type OutputSummary } from './output.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
@@ -121,6 +121,7 @@ export class DagScheduler {
     const started = performance.now();
     this.getBackend();
     await this.reuseNamedCheckpoints(final);
+    await this.ctx.steps.onJobStart({ store: this.ctx.checkpointStore, runId: this.ctx.runId, jobKey: this.ctx.jobKey, final });
     this.warnDeepLineage(final);
     const job: Job = { id: this.nextJobId++, tasks: 0, rerun: 0, launched: new Set(), failures: new Map() };
     const stage = this.newResultStage(final, action);
@@ -355,6 +356,7 @@ export class DagScheduler {
 
   private executorLost(executorId: number, reason: string): void {
     this.lastLoss = reason;
+    if (this.ctx.steps.lostShuffleOutput === 'read-empty') return;
     for (const outputs of this.mapOutputs.values()) {
       for (let i = 0; i < outputs.length; i++) if (outputs[i] === executorId) outputs[i] = undefined;
     }
@@ -425,6 +427,10 @@ export class DagScheduler {
       }
       requests.forEach((req, i) => {
         const block = blocks[i];
+        if ((block === null || block === undefined) && req.type === 'shuffle' && this.ctx.steps.lostShuffleOutput === 'read-empty') {
+          inputs.shuffle.push({ shuffleId: req.shuffleId, map: req.map, reduce: req.reduce, block: [] });
+          return;
+        }
         if (block === null || block === undefined) {
           if (req.type === 'shuffle') {
             const outputs = this.mapOutputs.get(req.shuffleId);
@@ -539,7 +545,7 @@ export class DagScheduler {
         this.reuseTried.add(ds.id);
         const started = performance.now();
         const fp = fingerprint(ds.name, this.ctx.jobKey, ds.numPartitions);
-        const found = await findNamedCheckpoint(store, ds.name, fp, ds.numPartitions);
+        const found = await this.ctx.steps.findNamed(store, { name: ds.name, fingerprint: fp, numPartitions: ds.numPartitions, datasetId: ds.id, runId: this.ctx.runId });
         if (found.found) {
           this.ctx.cut(ds, 'reliable', found.manifest.where);
           reused.push(ds.label);

@@ -63,7 +63,8 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each at most), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
-    scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+    // Each mutant is hunted on the scenarios of the engine it breaks (streaming or batch).
+    scenarios: chaosScenarios('all'),
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
     seed,
     outDir: o.out,

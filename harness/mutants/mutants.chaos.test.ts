@@ -30,7 +30,7 @@ describe('mutants', () => {
   it('every sim-observable mutant is caught in sim mode, and its replay file fails again', async () => {
     const results = await huntMutants({
       mutants: simMutants.map(([name, m]) => ({ name, ...m })),
-      scenarios: chaosScenarios('all').filter((s) => s.kind === 'streaming'),
+      scenarios: chaosScenarios('all'),
       budgetMs: 8000,
       seed,
       outDir: out,
@@ -47,6 +47,29 @@ describe('mutants', () => {
     // Simulation finds, process mode confirms: the same trial with real processes and SIGKILL at the same failpoints.
     const confirmed = await execa(process.execPath, [path.resolve('dist/harness/cli.js'), 'replay', withReplay!.minimal!.replayFile!, '--mode', 'process'], { reject: false });
     expect(confirmed.exitCode, String(confirmed.stderr)).toBe(1);
+  });
+
+  it('batch mutants that only executor loss exposes are caught in process mode by killing executors', async () => {
+    const needsExecutors = Object.entries(mutants).filter(([, m]) => m.kind === 'batch' && m.needs === 'process');
+    expect(needsExecutors.map(([name]) => name).sort()).toEqual(['batch-cut-before-durable', 'batch-shuffle-reused-after-loss']);
+    const results = await huntMutants({
+      mutants: needsExecutors.map(([name, m]) => ({ name, ...m })),
+      scenarios: chaosScenarios('all'),
+      budgetMs: 90_000,
+      seed,
+    });
+    for (const r of results) {
+      expect(r.mode, r.name).toBe('process');
+      expect(r.caught, r.name).toBe(true);
+      expect(r.minimal!.trial.schedule.faults.some((f) => f.kind === 'kill-executor'), r.name).toBe(true);
+      expect(r.minimal!.message, r.name).toMatch(/exactly-once|missing although its manifest lists it/);
+    }
+  });
+
+  it('there are at least 5 batch mutants, and the sim hunt above covered the sim-observable ones', () => {
+    const batch = Object.entries(mutants).filter(([, m]) => m.kind === 'batch');
+    expect(batch.length).toBeGreaterThanOrEqual(5);
+    expect(simMutants.filter(([, m]) => m.kind === 'batch').length).toBeGreaterThanOrEqual(3);
   });
 
   it('missing fsync is caught in process mode with lost unsynced writes', async () => {

@@ -12,6 +12,7 @@ import { Failpoints } from '../../engine/failpoints.js';
 import { nullEventSink } from '../../engine/events.js';
 import { canonicalLines, readJsonLinesOutput, runBatchScenario } from '../../engine/batch/run.js';
 import { findBatchScenario } from '../../scenarios/batch/index.js';
+import { batchSteps } from '../../engine/mutants/batch/index.js';
 import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { runInProcessIncarnation } from './in-process-incarnation.js';
@@ -42,6 +43,7 @@ async function run(spec: TrialSpec, checkpoint: MemoryCheckpointStore, output: M
     executors: 0,
     failpoints,
     events,
+    ...(spec.config.mutant ? { checkpointSteps: batchSteps(spec.config.mutant) } : {}),
   });
 }
 
