@@ -35,8 +35,8 @@ async function main(argv: string[]): Promise<number> {
   return engineRun(values);
 }
 
-dieWithParent();
-main(process.argv.slice(2)).then(
+// A warm engine (harness/process/engine-process.ts pool) gets its arguments through stdin.
+dieWithParent().then((message) => main(message?.argv ?? process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -6,13 +6,19 @@
  * own process group: itself and its executors (which also follow their IPC channel,
  * engine/executors/driver-channel.ts).
  *
- * This watch must NOT keep the process alive (the pipe is unref'd) and must NOT read anything
- * meaningful from stdin: the harness never writes to it. A person running `chaos engine run` in a
- * terminal does not set the variable, and nothing is watched.
+ * The same pipe carries the one message of a pre-started ("warm") engine: with CHAOS_AWAIT_RUN=1
+ * the process loads its modules, then waits for one line `{"argv": [...], "env": {...}}` naming
+ * its trial, and runs it like a freshly started one. A kill is still a real SIGKILL of a real
+ * process; only node's start and the module loading happened before the trial.
+ *
+ * This watch must NOT keep the process alive (the pipe is unref'd once the run arguments are in)
+ * and must NOT read anything else from stdin. A person running `chaos engine run` in a terminal
+ * sets neither variable, and nothing is watched.
  */
 import type { Socket } from 'node:net';
 
 export const WATCH_PARENT_ENV = 'CHAOS_WATCH_PARENT';
+export const AWAIT_RUN_ENV = 'CHAOS_AWAIT_RUN';
 
 /** SIGKILL this process's group (it leads one when the harness started it detached), then itself. */
 function dieNow(): void {
@@ -24,12 +30,40 @@ function dieNow(): void {
   process.kill(process.pid, 'SIGKILL');
 }
 
-/** Starts watching stdin when the harness asked for it (env CHAOS_WATCH_PARENT=stdin). */
-export function dieWithParent(env: NodeJS.ProcessEnv = process.env): void {
-  if (env[WATCH_PARENT_ENV] !== 'stdin') return;
+export interface RunMessage {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Starts watching stdin when the harness asked for it. With CHAOS_AWAIT_RUN=1 resolves with the
+ * run message once it arrived (its env already applied to process.env); otherwise at once with
+ * undefined.
+ */
+export function dieWithParent(env: NodeJS.ProcessEnv = process.env): Promise<RunMessage | undefined> {
+  if (env[WATCH_PARENT_ENV] !== 'stdin') return Promise.resolve(undefined);
   const stdin = process.stdin as NodeJS.ReadStream & Partial<Pick<Socket, 'unref'>>;
-  stdin.on('data', () => {});
   stdin.once('end', dieNow);
   stdin.once('error', dieNow);
-  stdin.unref?.();
+  if (env[AWAIT_RUN_ENV] !== '1') {
+    stdin.on('data', () => {});
+    stdin.unref?.();
+    return Promise.resolve(undefined);
+  }
+  delete env[AWAIT_RUN_ENV];
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl < 0) return;
+      stdin.off('data', onData);
+      stdin.on('data', () => {});
+      stdin.unref?.();
+      const msg = JSON.parse(text.slice(0, nl)) as RunMessage;
+      Object.assign(process.env, msg.env);
+      resolve(msg);
+    };
+    stdin.on('data', onData);
+  });
 }

@@ -20,6 +20,7 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
+import { closeEnginePool, openEnginePool } from '../process/engine-process.js';
 import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
 import { hashString } from '../../engine/random.js';
@@ -145,6 +146,17 @@ export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' |
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
   if (opts.scenarios.length === 0) throw new UserError('no scenarios to run: pass --scenario NAME or --scenario all');
+  // Process mode: a pre-started engine waits for each next incarnation (its start is off the trial's clock).
+  if (opts.mode !== 'process') return runChaosTrials(opts);
+  openEnginePool();
+  try {
+    return await runChaosTrials(opts);
+  } finally {
+    closeEnginePool();
+  }
+}
+
+async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
   const started = Date.now();
   const summary: RunSummary = {
     ok: true,
