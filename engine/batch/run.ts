@@ -104,6 +104,7 @@ export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunR
     maxTaskAttempts: opts.maxTaskAttempts,
     scenario: ref,
     executorFailpoints: opts.executorFailpoints,
+    ...(scenario.checkpointAllMarkedAncestors ? { checkpointAllMarkedAncestors: true } : {}),
   });
   try {
     const job = scenario.build(ctx, { seed: opts.seed, size: opts.size, params });
