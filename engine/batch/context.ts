@@ -23,6 +23,8 @@ import { nullEventSink, type EventSink } from '../events.js';
 import { UserError } from '../errors.js';
 import type { OutputSummary } from './output.js';
 import { correctBatchSteps, type BatchCheckpointSteps } from './checkpoint-steps.js';
+import { describeFile, manifestKey, type DatasetManifest } from './checkpoint-files.js';
+import { getJson } from '../checkpoint/checked.js';
 
 export interface BatchContextOptions {
   /** 0 (default): tasks run in this process. N > 0: N executor processes (needs `scenario` and a directory or S3 checkpoint store). */
@@ -48,6 +50,13 @@ export interface BatchContextOptions {
   defaultParallelism?: number;
   /** Checkpoint steps (default the correct ones); a batch mutant replaces one (engine/mutants/batch/). */
   checkpointSteps?: BatchCheckpointSteps;
+  /**
+   * Spark's `spark.checkpoint.checkpointAllMarkedAncestors`. false (default, as in Spark): a job
+   * checkpoints only the last marked dataset on each path of its lineage (the first one met walking
+   * from the job's dataset toward the sources); marked ancestors behind it stay uncut and are not
+   * written. true: every marked dataset in the lineage is checkpointed, ancestors first.
+   */
+  checkpointAllMarkedAncestors?: boolean;
 }
 
 export function newRunId(): string {
@@ -183,6 +192,28 @@ export class BatchContext {
       for (let i = Math.floor((p * n) / numSlices); i < Math.floor(((p + 1) * n) / numSlices); i++) out.push(i);
       return out;
     });
+  }
+
+  /**
+   * A dataset read back from a complete reliable checkpoint of an earlier job or run (Spark's
+   * SparkContext.checkpointFile): `where` is a dataset's `checkpointLocation` (`<run id>/ds-<id>`)
+   * in this context's checkpoint store. Its rows are the stored parts, partition for partition; it
+   * has no lineage. Driver-side only (executors: 0), because executor processes rebuild the graph
+   * from the job module, which cannot wait for a manifest while it builds.
+   */
+  async readCheckpoint<T>(where: string): Promise<Dataset<T>> {
+    const store = this.checkpointStore;
+    if (store === undefined) throw new UserError('readCheckpoint needs a checkpoint store: create the context with { checkpoint: DIR | store }');
+    if (this.executorCount > 0) throw new UserError('readCheckpoint works with executors: 0 (executor processes rebuild the graph from the job module and cannot read a manifest while building it)');
+    const manifest = await getJson<DatasetManifest>(store, manifestKey(where));
+    if (manifest === undefined) {
+      throw new UserError(`no complete checkpoint at ${describeFile(store, where)}: its manifest is missing (a checkpoint is complete only once its manifest is written). Pass a dataset's checkpointLocation after the job that wrote it finished.`);
+    }
+    const ds = new SourceDataset<T>(this, manifest.parts, () => {
+      throw new Error(`checkpoint ${where} is read from the store, never computed`);
+    }, `checkpointFile(${where})`);
+    this.cut(ds, 'reliable', where);
+    return ds;
   }
 
   // ---------------------------------------------------------------- warnings

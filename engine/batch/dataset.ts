@@ -16,7 +16,9 @@ import type { Dependency, ShuffleDependency, Aggregator } from './dependency.js'
 import type { TaskContext } from './task-context.js';
 import type { BatchContext } from './context.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
+import { UserError } from '../errors.js';
 import { lineageDepth, toDebugString } from './lineage.js';
+import { hashString, mulberry32 } from '../random.js';
 
 export type CheckpointMark = 'reliable' | 'local';
 
@@ -291,6 +293,173 @@ export abstract class Dataset<T> {
     }, false);
   }
 
+
+  /** Like map on the value, one output pair per produced value; keeps the partitioner. */
+  flatMapValues<K extends Key, V, W>(this: Dataset<[K, V]>, f: (value: V) => Iterable<W>): Dataset<[K, W]> {
+    return new MapPartitionsDataset<[K, V], [K, W]>(this, 'flatMapValues', (rows) => {
+      const out: [K, W][] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        for (const w of f(r[1])) out.push([r[0], w]);
+      }
+      return out;
+    }, true, (row, emit) => {
+      for (const w of f(row[1])) emit([row[0], w]);
+    });
+  }
+
+  /**
+   * Spark's combineByKey: `createCombiner` turns a key's first value into a combiner, `mergeValue`
+   * adds a value to it (map side), `mergeCombiners` merges two (reduce side). Must not depend on
+   * the order values arrive in beyond what the functions' associativity allows.
+   */
+  combineByKey<K extends Key, V, C>(
+    this: Dataset<[K, V]>,
+    createCombiner: (value: V) => C,
+    mergeValue: (c: C, value: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+  ): Dataset<[K, C]> {
+    return combineByKey<K, V, C>(this, { createCombiner, mergeValue, mergeCombiners, mapSideCombine: true }, numPartitions, 'combineByKey');
+  }
+
+  /**
+   * Per key, fold the values into a fresh copy of `zero` with `seqOp` (within a partition), then merge
+   * partial results with `combOp`. `zero` is copied (structuredClone) for every key and partition, so
+   * a mutable zero is safe, as in Spark.
+   */
+  aggregateByKey<K extends Key, V, U>(this: Dataset<[K, V]>, zero: U, seqOp: (acc: U, value: V) => U, combOp: (a: U, b: U) => U, numPartitions?: number): Dataset<[K, U]> {
+    return combineByKey<K, V, U>(this, { createCombiner: (v) => seqOp(structuredClone(zero), v), mergeValue: seqOp, mergeCombiners: combOp, mapSideCombine: true }, numPartitions, 'aggregateByKey');
+  }
+
+  /** aggregateByKey with one associative function for both steps (Spark's foldByKey). */
+  foldByKey<K extends Key, V>(this: Dataset<[K, V]>, zero: V, f: (a: V, b: V) => V, numPartitions?: number): Dataset<[K, V]> {
+    return combineByKey<K, V, V>(this, { createCombiner: (v) => f(structuredClone(zero), v), mergeValue: f, mergeCombiners: f, mapSideCombine: true }, numPartitions, 'foldByKey');
+  }
+
+  /** [k, [values of this, values of other]] for every key of either side (values in map partition order, then row order). */
+  cogroup<K extends Key, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, [V[], W[]]]> {
+    const n = numPartitions ?? this.partitioner?.numPartitions ?? other.partitioner?.numPartitions ?? Math.max(this.numPartitions, other.numPartitions);
+    return new CoGroupedDataset<K>(this.ctx, [this, other], new HashPartitioner(n)) as unknown as Dataset<[K, [V[], W[]]]>;
+  }
+
+  /** Every left row with each matching right value, or with null when the key has none (Spark's None). */
+  leftOuterJoin<K extends Key, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, [V, W | null]]> {
+    return outerJoin<K, V, W, [K, [V, W | null]]>(this, other, numPartitions, 'leftOuterJoin', true, false);
+  }
+
+  /** Every right row with each matching left value, or with null when the key has none. */
+  rightOuterJoin<K extends Key, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, [V | null, W]]> {
+    return outerJoin<K, V, W, [K, [V | null, W]]>(this, other, numPartitions, 'rightOuterJoin', false, true);
+  }
+
+  /** Rows of both sides: matching pairs, and each unmatched row with null on the other side. */
+  fullOuterJoin<K extends Key, V, W>(this: Dataset<[K, V]>, other: Dataset<[K, W]>, numPartitions?: number): Dataset<[K, [V | null, W | null]]> {
+    return outerJoin<K, V, W, [K, [V | null, W | null]]>(this, other, numPartitions, 'fullOuterJoin', true, true);
+  }
+
+  /**
+   * All pairs sorted by key (numbers numerically, strings by code unit), `numPartitions` partitions
+   * in key order, so collect() returns them sorted. Pairs with equal keys keep their map order.
+   * Unlike Spark there is no sampled range partitioner: every row passes through one reduce
+   * partition, which each output partition slices (fine for the sizes this engine runs).
+   */
+  sortByKey<K extends Key, V>(this: Dataset<[K, V]>, ascending = true, numPartitions = this.numPartitions): Dataset<[K, V]> {
+    const keyed = new MapPartitionsDataset<[K, V], [number, [K, V]]>(this, 'sortByKey.one', (rows) => rows.map((r) => [0, r] as [number, [K, V]]), false);
+    const gathered = new ShuffledDataset<number, [K, V], [K, V]>(keyed, new HashPartitioner(1), undefined, 'sortByKey.gather');
+    const sign = ascending ? 1 : -1;
+    const sorted = new MapPartitionsDataset<[number, [K, V]], [K, V]>(gathered, 'sortByKey.sort', (rows) => {
+      const out = rows.map((r) => r[1]);
+      // Array.prototype.sort is stable: equal keys keep their order.
+      out.sort((a, b) => sign * (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return out;
+    }, false);
+    return new SlicedDataset<[K, V]>(sorted, Math.max(1, Math.floor(numPartitions)), 'sortByKey');
+  }
+
+  /**
+   * Rows of this dataset whose value (objects by JSON text) does not occur in `other`; duplicates
+   * on this side are kept, as in Spark.
+   */
+  subtract(other: Dataset<T>, numPartitions?: number): Dataset<T> {
+    const groups = byValue(this).cogroup(byValue(other), numPartitions ?? this.numPartitions);
+    return new MapPartitionsDataset<[Key, [T[], T[]]], T>(groups, 'subtract', (rows) => {
+      const out: T[] = [];
+      for (const [, [mine, theirs]] of rows) if (theirs.length === 0) for (const r of mine) out.push(r);
+      return out;
+    }, false);
+  }
+
+  /** Each distinct value present in both datasets, once (as Spark's intersection). */
+  intersection(other: Dataset<T>, numPartitions?: number): Dataset<T> {
+    const groups = byValue(this).cogroup(byValue(other), numPartitions ?? Math.max(this.numPartitions, other.numPartitions));
+    return new MapPartitionsDataset<[Key, [T[], T[]]], T>(groups, 'intersection', (rows) => {
+      const out: T[] = [];
+      for (const [, [mine, theirs]] of rows) if (mine.length > 0 && theirs.length > 0) out.push(mine[0]!);
+      return out;
+    }, false);
+  }
+
+  /**
+   * Narrow: `numPartitions` partitions, each the concatenation of a contiguous range of this
+   * dataset's partitions (no shuffle; order kept). Asking for more partitions than there are
+   * keeps the count, as Spark's coalesce(n, shuffle = false) does.
+   */
+  coalesce(numPartitions: number): Dataset<T> {
+    const n = Math.max(1, Math.min(Math.floor(numPartitions), this.numPartitions));
+    const groups: number[][] = [];
+    for (let p = 0; p < n; p++) {
+      const g: number[] = [];
+      for (let i = Math.floor((p * this.numPartitions) / n); i < Math.floor(((p + 1) * this.numPartitions) / n); i++) g.push(i);
+      groups.push(g);
+    }
+    return new CoalescedDataset<T>(this, groups);
+  }
+
+  /**
+   * Shuffle into `numPartitions` partitions of about equal size (Spark's repartition: round robin
+   * from a start that depends on the map partition). Deterministic: the same input always lands
+   * in the same partitions, in map partition order then row order.
+   */
+  repartition(numPartitions: number): Dataset<T> {
+    const n = Math.max(1, Math.floor(numPartitions));
+    const keyed = new MapPartitionsDataset<T, [number, T]>(this, 'repartition.key', (rows, partition) => {
+      const out = new Array<[number, T]>(rows.length);
+      const start = hashString(`repartition:${partition}`) % n;
+      for (let i = 0; i < rows.length; i++) out[i] = [(start + i) % n, rows[i]!];
+      return out;
+    }, false);
+    const moved = new ShuffledDataset<number, T, T>(keyed, new DirectPartitioner(n), undefined, 'repartition');
+    return new MapPartitionsDataset<[number, T], T>(moved, 'repartition.values', (rows) => rows.map((r) => r[1]), false);
+  }
+
+  /**
+   * A seeded, deterministic sample: each row is kept with probability `fraction` (without
+   * replacement), or appears a Poisson(`fraction`) number of times (with replacement). The random
+   * stream of partition p depends only on (seed, p), so a recomputed partition samples the same rows.
+   */
+  sample(withReplacement: boolean, fraction: number, seed: number): Dataset<T> {
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new UserError(`sample fraction must be in [0, 1] without replacement and >= 0 with replacement, got ${fraction}`);
+    }
+    return new MapPartitionsDataset<T, T>(this, `sample(${withReplacement ? 'with' : 'without'} replacement)`, (rows, partition) => {
+      const next = mulberry32(hashString(`sample:${seed}:${partition}`));
+      const out: T[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        if (!withReplacement) {
+          if (next() < fraction) out.push(rows[i]!);
+          continue;
+        }
+        // Poisson(fraction) by inversion (Knuth): small fractions, a few draws per row.
+        const limit = Math.exp(-fraction);
+        let k = 0;
+        for (let prod = next(); prod > limit; prod *= next()) k++;
+        for (let j = 0; j < k; j++) out.push(rows[i]!);
+      }
+      return out;
+    }, true);
+  }
+
   // ---------------------------------------------------------------- actions
 
   async collect(): Promise<T[]> {
@@ -322,6 +491,43 @@ export abstract class Dataset<T> {
     }
     if (!seen) throw new Error(`reduce of empty dataset ${this.label}`);
     return acc as T;
+  }
+
+  /**
+   * Fold every row into `zero` with `f`: each partition starting from a fresh copy of `zero`, then
+   * the partition results starting from another (Spark's fold). Partitions are collected and folded
+   * in the driver, as a closure cannot travel to executor processes.
+   */
+  async fold(zero: T, f: (a: T, b: T) => T): Promise<T> {
+    return this.aggregate(zero, f, f);
+  }
+
+  /** Spark's aggregate: `seqOp` within each partition from a copy of `zero`, `combOp` over the partition results. */
+  async aggregate<U>(zero: U, seqOp: (acc: U, row: T) => U, combOp: (a: U, b: U) => U): Promise<U> {
+    const parts = await this.ctx.runJob<T[]>(this, { kind: 'collect' });
+    let total = structuredClone(zero);
+    for (const part of parts) {
+      let acc = structuredClone(zero);
+      for (const row of part) acc = seqOp(acc, row);
+      total = combOp(total, acc);
+    }
+    return total;
+  }
+
+  /** Smallest row by `compare` (default: < on numbers and strings); fails on an empty dataset, as Spark does. */
+  async min(compare: (a: T, b: T) => number = naturalOrder): Promise<T> {
+    return this.reduce((a, b) => (compare(a, b) <= 0 ? a : b));
+  }
+
+  /** Largest row by `compare`; fails on an empty dataset. */
+  async max(compare: (a: T, b: T) => number = naturalOrder): Promise<T> {
+    return this.reduce((a, b) => (compare(a, b) >= 0 ? a : b));
+  }
+
+  /** Where this dataset's reliable checkpoint lives (`<run id>/ds-<id>`) once it was written; pass it to BatchContext.readCheckpoint. */
+  get checkpointLocation(): string | undefined {
+    const view = this.ctx.checkpointView(this.id);
+    return view?.kind === 'reliable' ? view.where : undefined;
   }
 
   /**
@@ -550,5 +756,89 @@ export class CheckpointedDataset<T> extends Dataset<T> {
     const block = tc.getBlock(this.original.id, partition);
     if (block === undefined) throw new Error(`local checkpoint block ${partition} of ${this.original.label} was not resolved for this task`);
     return block as T[];
+  }
+}
+
+function naturalOrder<T>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Each row keyed by its value (objects by JSON text), for set operations. */
+function byValue<T>(ds: Dataset<T>): Dataset<[Key, T]> {
+  return new MapPartitionsDataset<T, [Key, T]>(ds, 'byValue', (rows) => {
+    const out = new Array<[Key, T]>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = [typeof r === 'object' && r !== null ? JSON.stringify(r) : (r as Key), r];
+    }
+    return out;
+  }, false);
+}
+
+function outerJoin<K extends Key, V, W, R>(left: Dataset<[K, V]>, right: Dataset<[K, W]>, numPartitions: number | undefined, op: string, keepLeft: boolean, keepRight: boolean): Dataset<R> {
+  const groups = left.cogroup(right, numPartitions);
+  return new MapPartitionsDataset<[K, [V[], W[]]], R>(groups, op, (rows) => {
+    const out: R[] = [];
+    for (const [k, [vs, ws]] of rows) {
+      if (vs.length > 0 && ws.length > 0) {
+        for (const v of vs) for (const w of ws) out.push([k, [v, w]] as R);
+      } else if (vs.length > 0 && keepLeft) {
+        for (const v of vs) out.push([k, [v, null]] as R);
+      } else if (ws.length > 0 && keepRight) {
+        for (const w of ws) out.push([k, [null, w]] as R);
+      }
+    }
+    return out;
+  }, true);
+}
+
+/** Keys are already partition numbers (repartition's round robin). */
+class DirectPartitioner extends HashPartitioner {
+  override partition(key: unknown): number {
+    return (key as number) % this.numPartitions;
+  }
+  override equals(): boolean {
+    return false;
+  }
+  override toString(): string {
+    return `roundRobin(${this.numPartitions})`;
+  }
+}
+
+/** Narrow: child partition p concatenates parent partitions groups[p] (coalesce). */
+export class CoalescedDataset<T> extends Dataset<T> {
+  readonly op = 'coalesce';
+  readonly numPartitions: number;
+  constructor(readonly parent: Dataset<T>, private readonly groups: number[][]) {
+    const deps: Dependency[] = [];
+    groups.forEach((g, p) => {
+      for (const i of g) deps.push({ kind: 'range', dataset: parent, inStart: i, outStart: p, length: 1 });
+    });
+    super(parent.ctx, deps);
+    this.numPartitions = groups.length;
+  }
+  compute(partition: number, tc: TaskContext): T[] {
+    const out: T[] = [];
+    for (const i of this.groups[partition]!) {
+      const rows = this.parent.iterator(i, tc);
+      for (let j = 0; j < rows.length; j++) out.push(rows[j]!);
+    }
+    return out;
+  }
+}
+
+/** Narrow: splits the single partition of `parent` into `numPartitions` contiguous slices, in order (sortByKey). */
+export class SlicedDataset<T> extends Dataset<T> {
+  readonly numPartitions: number;
+  constructor(readonly parent: Dataset<T>, numPartitions: number, readonly op: string) {
+    const deps: Dependency[] = [];
+    for (let p = 0; p < numPartitions; p++) deps.push({ kind: 'range', dataset: parent, inStart: 0, outStart: p, length: 1 });
+    super(parent.ctx, deps);
+    this.numPartitions = numPartitions;
+  }
+  compute(partition: number, tc: TaskContext): T[] {
+    const rows = this.parent.iterator(0, tc);
+    const n = this.numPartitions;
+    return rows.slice(Math.floor((partition * rows.length) / n), Math.floor(((partition + 1) * rows.length) / n));
   }
 }

@@ -110,7 +110,9 @@ export class ExecutorRuntime {
 
     const checkpointParts: { datasetId: number; partition: number; bytes: number; rows: number; ms: number }[] = [];
     const written = new Set(spec.writtenParts);
+    const targets = new Set(spec.checkpointTargets);
     for (const w of tc.toCheckpoint) {
+      if (!targets.has(w.datasetId)) continue; // a marked ancestor of this job's checkpoint: not written (checkpointAllMarkedAncestors=false)
       if (written.has(`${w.datasetId}:${w.partition}`)) continue;
       const started = performance.now();
       const store = this.requireCheckpointStore();

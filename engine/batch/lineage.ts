@@ -34,6 +34,27 @@ export class LineageWalk implements Iterable<AnyDataset> {
 }
 
 /**
+ * The datasets a job on `root` checkpoints (Spark's RDD.doCheckpoint): walking from `root` toward
+ * the sources, a dataset marked for checkpoint (and not cut yet) is a target, and the walk stops
+ * there unless `allMarkedAncestors` (then it goes on, and ancestors come first in the result, as
+ * Spark checkpoints parents before children). Cut datasets end the walk.
+ */
+export function checkpointTargets(root: AnyDataset, allMarkedAncestors: boolean): AnyDataset[] {
+  const found: AnyDataset[] = [];
+  const walk = new LineageWalk(root);
+  for (const ds of walk) {
+    if (ds.isCheckpointed) continue;
+    if (ds.checkpointMark !== undefined) {
+      found.push(ds);
+      if (!allMarkedAncestors) continue;
+    }
+    for (const dep of ds.dependencies) walk.visit(dep.dataset);
+  }
+  // Ancestors first: ids grow in construction order, and a parent is built before its child.
+  return found.sort((a, b) => a.id - b.id);
+}
+
+/**
  * Longest chain of dependencies from `root` down to a source or a cut. With `stopAtMarked`, a
  * dataset marked for checkpoint counts as a cut too (the job that computes it will cut there).
  */

@@ -46,6 +46,8 @@ export interface TaskSpec {
   /** Run id under which checkpoint parts are written. */
   runId: string;
   cuts: CutRef[];
+  /** Datasets this job checkpoints (lineage.ts checkpointTargets): a task writes parts of these only. */
+  checkpointTargets: number[];
   /** Checkpoint parts already durable (`<datasetId>:<partition>`): not written again (no torn rewrite of a good part). */
   writtenParts: string[];
   inputs: TaskInputs;

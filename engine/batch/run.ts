@@ -108,6 +108,7 @@ export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunR
     ...(opts.checkpointSteps ? { checkpointSteps: opts.checkpointSteps } : {}),
     scenario: ref,
     executorFailpoints: opts.executorFailpoints,
+    ...(scenario.checkpointAllMarkedAncestors ? { checkpointAllMarkedAncestors: true } : {}),
   });
   try {
     const job = scenario.build(ctx, { seed: opts.seed, size: opts.size, params });

@@ -30,7 +30,7 @@ import { ProcessBackend } from './process-backend.js';
 import type { BlockRequest, ResultAction, TaskFailure, TaskInputs, TaskSpec } from './protocol.js';
 import { FetchFailedError, LocalCheckpointLostError } from './task-context.js';
 import { checkpointDir, fingerprint, partKey, writeManifest } from './checkpoint-files.js';
-import { LineageWalk, lineageDepth } from './lineage.js';
+import { checkpointTargets, LineageWalk, lineageDepth } from './lineage.js';
 import { writeSuccess, type OutputSummary } from './output.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
@@ -90,6 +90,8 @@ export class DagScheduler {
   private nextJobId = 0;
   private lastLoss: string | undefined;
   private readonly maxTaskAttempts: number;
+  /** Ids of the datasets the running job checkpoints (and only those are cut). */
+  private targets = new Set<number>();
 
   constructor(private readonly ctx: BatchContext) {
     this.maxTaskAttempts = ctx.options.maxTaskAttempts ?? 4;
@@ -124,10 +126,13 @@ export class DagScheduler {
     await this.ctx.steps.onJobStart({ store: this.ctx.checkpointStore, runId: this.ctx.runId, jobKey: this.ctx.jobKey, final });
     this.warnDeepLineage(final);
     const job: Job = { id: this.nextJobId++, tasks: 0, rerun: 0, launched: new Set(), failures: new Map() };
+    const targets = checkpointTargets(final, this.ctx.options.checkpointAllMarkedAncestors === true);
+    this.targets = new Set(targets.map((d) => d.id));
     const stage = this.newResultStage(final, action);
     this.ctx.events.emit({ type: 'job.started', jobId: job.id, action: action.kind, stages: 1 + this.countMissingStages(final) });
     await this.runStage(stage, job);
-    await this.checkpointMarkedAfterJob(final, job);
+    await this.checkpointMarkedAfterJob(targets, job);
+    this.targets = new Set();
     this.stats.jobs++;
     this.stats.tasks += job.tasks;
     this.stats.rerunTasks += job.rerun;
@@ -460,6 +465,7 @@ export class DagScheduler {
       action: stage.action,
       runId: this.ctx.runId,
       cuts: this.ctx.cutRefs(),
+      checkpointTargets: [...this.targets],
       writtenParts: this.writtenParts(),
       inputs,
     };
@@ -476,10 +482,10 @@ export class DagScheduler {
     return out;
   }
 
-  /** Cut the lineage of every marked dataset whose partitions are all stored (manifest last). */
+  /** Cut the lineage of every checkpoint target of the job whose partitions are all stored (manifest last). */
   private async completeCheckpoints(): Promise<void> {
     for (const [id, prog] of this.progress) {
-      if (this.ctx.checkpointView(id) !== undefined) continue;
+      if (this.ctx.checkpointView(id) !== undefined || !this.targets.has(id)) continue;
       const ds = this.ctx.dataset(id);
       if (prog.parts.size < ds.numPartitions) continue;
       const started = performance.now();
@@ -505,23 +511,15 @@ export class DagScheduler {
       });
     }
     for (const ds of this.ctx.allDatasets()) {
-      if (ds.checkpointMark !== 'local' || ds.isCheckpointed || !this.allBlocksLive(ds)) continue;
+      if (ds.checkpointMark !== 'local' || ds.isCheckpointed || !this.targets.has(ds.id) || !this.allBlocksLive(ds)) continue;
       this.ctx.cut(ds, 'local', 'executor memory');
       this.ctx.events.emit({ type: 'dataset.checkpointed', dataset: ds.label, parts: ds.numPartitions, bytes: 0, ms: 0, reused: false });
     }
   }
 
-  /** Marked datasets in the job's lineage that no task computed are checkpointed by an extra job (Spark's way). */
-  private async checkpointMarkedAfterJob(final: AnyDataset, job: Job): Promise<void> {
-    const pending: AnyDataset[] = [];
-    const walk = new LineageWalk(final);
-    for (const ds of walk) {
-      if (ds.checkpointMark !== undefined && !ds.isCheckpointed) {
-        pending.push(ds);
-        continue;
-      }
-      for (const dep of ds.dependencies) walk.visit(dep.dataset);
-    }
+  /** Checkpoint targets of the job that no task computed are checkpointed by an extra job (Spark's way), ancestors first. */
+  private async checkpointMarkedAfterJob(targets: AnyDataset[], job: Job): Promise<void> {
+    const pending = targets.filter((ds) => !ds.isCheckpointed);
     for (const ds of pending) {
       if (!ds.cached) {
         this.ctx.warnOnce(

@@ -21,7 +21,7 @@ describe('windows', () => {
   });
 
   it('emits a window once, when the watermark passes its end, and drops records behind the watermark', () => {
-    const stage = windowCount('w', { sizeMs: 10, slideMs: 10 });
+    const stage = windowCount('w', { sizeMs: 10, slideMs: 10 }, { flushAtEnd: true });
     const state = new OperatorState('w', 2, true);
     let r = ctx(state, 0, 0);
     expect(stage.process([el('a', 1), el('a', 5), el('b', 12)], r.c)).toEqual([]);
@@ -31,7 +31,7 @@ describe('windows', () => {
     expect(out1).toEqual([{ key: 'a', value: { windowStart: 0, windowEnd: 10, count: 2 }, eventTimeMs: 0 }]);
     r = ctx(state, 2, 12); // nothing closes: [10,20) ends at 20
     expect(stage.process([], r.c)).toEqual([]);
-    r = ctx(state, 3, 12, true); // end of input flushes the rest, ordered by window then key
+    r = ctx(state, 3, 12, true); // end of input flushes the rest (flushAtEnd), ordered by window then key
     expect(stage.process([], r.c).map((e) => [e.key, e.value])).toEqual([
       ['a', { windowStart: 10, windowEnd: 20, count: 1 }],
       ['b', { windowStart: 10, windowEnd: 20, count: 1 }],

@@ -156,6 +156,12 @@ export function sweepAndReport(command: string): SweptRunDir[] {
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.delete(dir);
+  // The run dir lives only while it holds something: the last temp dir out removes it.
+  if (runDir !== undefined && tempDirs.size === 1 && tempDirs.has(runDir)) {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    tempDirs.delete(runDir);
+    runDir = undefined;
+  }
 }
 
 /** Kill every tracked child (and its group) with SIGKILL and remove every temp dir. Synchronous. */

@@ -2,7 +2,9 @@
  * pagerank — an iterative job with a long lineage: every iteration joins the (cached, hash
  * partitioned) link table with the current ranks and sums the contributions with a shuffle.
  * `checkpointEvery` k marks every k-th iteration's ranks (named `ranks-<i>`) for a reliable
- * checkpoint, which cuts the lineage and lets a re-run after a crash resume from it.
+ * checkpoint, which cuts the lineage and lets a re-run after a crash resume from it. The whole job
+ * is one action, so it sets checkpointAllMarkedAncestors (Spark's default would checkpoint only the
+ * last marked iteration).
  *
  * Ranks are integers in millionths and contributions are floored, so the result is exact and does
  * not depend on the order in which the engine adds contributions (floating point would).
@@ -87,5 +89,6 @@ export const pagerank: BatchScenario<PageRankRow> = {
   description: 'iterative PageRank on a generated link graph: long lineage, shuffle per iteration, checkpoint every k iterations',
   defaults: { size: 2000, params: defaults },
   build,
+  checkpointAllMarkedAncestors: true,
   referenceResult,
 };

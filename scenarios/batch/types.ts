@@ -30,6 +30,11 @@ export interface BatchScenario<Row = unknown> extends ScenarioInfo {
   /** Default size and params; callers override any of them. */
   defaults: { size: number; params: BatchParams };
   build(ctx: BatchContext, input: BatchInput): BatchJob<Row>;
+  /**
+   * Spark's spark.checkpoint.checkpointAllMarkedAncestors for this job's context (default false:
+   * one action checkpoints only the last marked dataset of its lineage).
+   */
+  checkpointAllMarkedAncestors?: boolean;
   /** The same result computed with plain loops and no engine: the oracle for chaos trials. */
   referenceResult(seed: number, size: number, params?: Partial<BatchParams>): Row[];
 }
