@@ -36,12 +36,14 @@ async function startRun(tempRoot: string, out: string) {
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  // Wait until an engine process is running (a trial directory exists) and a trial or two finished.
+  let stderr = '';
+  sub.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  // Wait until a trial finished (progress line) and an engine process of the next one runs.
   const enginePids = new Set<number>();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const pid of childPidsOf(sub.pid!)) enginePids.add(pid);
-    if (enginePids.size > 1 && trialDirExists(tempRoot)) break;
+    if (enginePids.size > 1 && trialDirExists(tempRoot) && /: [1-9]\d* trials, /.test(stderr)) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   return { sub, enginePids };
