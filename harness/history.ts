@@ -64,7 +64,11 @@ export type Fault =
    * that returned garbage): one file of the newest state version, or every state file. Recovery
    * must detect it by checksum and fall back to an older version, or stop with a clear error.
    */
-  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' };
+  /**
+   * newest-state / every-state: bytes flipped (bit rot). stale-state: the newest state file replaced by a
+   * complete, validly framed state file of an older version (a stale file of an earlier attempt).
+   */
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' | 'stale-state' };
 
 export interface FaultSchedule {
   /**

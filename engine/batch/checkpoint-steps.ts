@@ -27,7 +27,7 @@ export interface BatchCheckpointSteps {
 
 export const correctBatchSteps: BatchCheckpointSteps = {
   async writePart(store, key, rows) {
-    const bytes = encodePart(rows);
+    const bytes = encodePart(rows, key);
     await store.put(key, bytes, { kind: 'dataset' });
     return bytes.length;
   },

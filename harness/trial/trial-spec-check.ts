@@ -97,6 +97,9 @@ export function checkTrialSpec(t: unknown, file: string): asserts t is TrialSpec
       case 'changed-partitions':
         int(file, f, 'partitions', where, 1, 1024);
         break;
+      case 'corrupt-checkpoint':
+        choice(file, f, 'scope', where, ['newest-state', 'every-state', 'stale-state']);
+        break;
       case 'storage-restart':
         int(file, f, 'afterEvents', where, 0, 1_000_000);
         int(file, f, 'downMs', where, 0, 3_600_000);

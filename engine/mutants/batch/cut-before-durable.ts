@@ -24,7 +24,7 @@ export const cutBeforeDurable: BatchMutant = {
     return {
       ...base,
       async writePart(store, key, rows) {
-        const bytes = encodePart(rows);
+        const bytes = encodePart(rows, key);
         staged.push({ store, key, bytes });
         return bytes.length;
       },

@@ -25,7 +25,7 @@ export const reusePartialCheckpoint: BatchMutant = {
         const where = `${newest}/ds-${l.datasetId}`;
         for (let p = 0; p < l.numPartitions; p++) {
           const key = partKey(where, p);
-          if (!parts.includes(key)) await store.put(key, encodePart([]), { kind: 'dataset' });
+          if (!parts.includes(key)) await store.put(key, encodePart([], key), { kind: 'dataset' });
         }
         const manifest: DatasetManifest = { version: 1, where, datasetId: l.datasetId, name: l.name, fingerprint: l.fingerprint, parts: l.numPartitions, bytes: 0, rows: 0 };
         await writeManifest(store, manifest);
