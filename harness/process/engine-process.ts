@@ -99,7 +99,8 @@ function warmOne(): void {
 
 /** Keep one engine process warm until closeEnginePool (chaos runs in process mode). */
 export function openEnginePool(): void {
-  if (pool !== undefined) return;
+  // CHAOS_ENGINE_POOL=0 starts every engine cold (for comparing, or to rule the pool out).
+  if (pool !== undefined || process.env['CHAOS_ENGINE_POOL'] === '0') return;
   pool = [];
   warmOne();
 }
