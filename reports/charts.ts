@@ -43,7 +43,7 @@ function layeredSpec(title: string, points: readonly object[], layers: unknown[]
 }
 
 function intervalAxis(intervals: readonly number[], extra: readonly number[] = []) {
-  const all = [...intervals, ...extra].filter((x) => x > 0);
+  const all = [...intervals, ...extra].filter((x) => x > 0 && Number.isFinite(x));
   const lo = Math.min(...all);
   const hi = Math.max(...all);
   return {
@@ -64,6 +64,8 @@ export function spreadLineSpec(opts: {
   /** A horizontal reference line, e.g. 0 % overhead. */
   baseline?: { y: number; label: string };
   labels?: readonly { interval: number; y: number; text: string }[];
+  /** A fitted curve over the measured points (dashed), e.g. the time multiplier α + β / K. */
+  curve?: readonly { interval: number; value: number }[];
 }): TopLevelSpec {
   const color = opts.color ?? BLUE;
   const x = intervalAxis(opts.points.map((p) => p.interval));
@@ -89,6 +91,13 @@ export function spreadLineSpec(opts: {
       ],
     });
   }
+  if (opts.curve?.length) {
+    layers.push({
+      data: { values: opts.curve },
+      mark: { type: 'line', color: ORANGE, strokeDash: [6, 3], strokeWidth: 1.5 },
+      encoding: { x, y: { field: 'value', type: 'quantitative', title: opts.yTitle } },
+    });
+  }
   if (opts.labels?.length) {
     layers.push({
       data: { values: opts.labels },
@@ -100,61 +109,95 @@ export function spreadLineSpec(opts: {
 }
 
 /**
- * Expected total time per measured interval with the recommended one marked, and the Young/Daly
- * predictions as vertical rules (when they fall near the measured range).
+ * Expected time against the interval: the fitted curve with its 95 % band, each measured interval's
+ * own estimate as a dot, the recommended interval marked, and the Young/Daly predictions as vertical
+ * rules. The x axis always spans the predictions, so they are drawn inside the chart, never cut off.
  */
 export function expectedTotalSpec(opts: {
   title: string;
   yTitle: string;
+  curve: readonly { interval: number; value: number; lo: number; hi: number }[];
   points: readonly { interval: number; value: number }[];
-  recommended: number | null;
+  recommended: { interval: number; value: number } | null;
   predictions: readonly { name: string; interval: number }[];
 }): TopLevelSpec {
   const intervals = opts.points.map((p) => p.interval);
-  const hi = Math.max(...intervals);
-  const lo = Math.min(...intervals);
-  // A prediction far outside the measured range would squash the measured points into a corner;
-  // the report states such predictions in words instead.
-  const shown = opts.predictions.filter((p) => p.interval >= lo / 4 && p.interval <= hi * 4);
-  const x = intervalAxis(intervals, shown.map((p) => p.interval));
-  const best = opts.points.filter((p) => p.interval === opts.recommended);
+  const x = intervalAxis(intervals, [...opts.predictions.map((p) => p.interval), ...opts.curve.map((c) => c.interval)]);
+  const y = (field: string) => ({ field, type: 'quantitative' as const, title: opts.yTitle, scale: { zero: false } });
   const layers: any[] = [
-    {
-      mark: { type: 'line', color: BLUE, point: { filled: true, size: 50, color: BLUE } },
-      encoding: { x, y: { field: 'value', type: 'quantitative', title: opts.yTitle, scale: { zero: false } } },
-    },
+    { data: { values: opts.curve }, mark: { type: 'area', color: BLUE, opacity: 0.15 }, encoding: { x, y: y('lo'), y2: { field: 'hi' } } },
+    { data: { values: opts.curve }, mark: { type: 'line', color: BLUE, strokeWidth: 2 }, encoding: { x, y: y('value') } },
+    { mark: { type: 'point', filled: true, size: 45, color: GREY }, encoding: { x, y: y('value') } },
   ];
-  if (shown.length) {
+  if (opts.predictions.length) {
     layers.push({
-      data: { values: shown },
-      layer: [
-        {
-          mark: { type: 'rule', strokeDash: [5, 4], strokeWidth: 1.5 },
-          encoding: {
-            x,
-            color: { field: 'name', type: 'nominal', title: 'prediction', scale: { range: [ORANGE, GREEN] } },
-          },
-        },
-        {
-          mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -4, dy: -2, y: 0, fontSize: 10 },
-          encoding: { x, text: { field: 'name' }, color: { field: 'name', type: 'nominal', legend: null } },
-        },
-      ],
+      data: { values: opts.predictions },
+      mark: { type: 'rule', strokeDash: [5, 4], strokeWidth: 1.5 },
+      encoding: {
+        x,
+        color: { field: 'name', type: 'nominal', title: 'prediction', scale: { domain: opts.predictions.map((p) => p.name), range: [ORANGE, GREEN] } },
+      },
+    });
+    // one label per prediction, at different heights: Young and Daly often nearly coincide
+    opts.predictions.forEach((p, i) => {
+      layers.push({
+        data: { values: [p] },
+        mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -4, dy: -2, y: 4 + i * 56, fontSize: 10, color: i === 0 ? ORANGE : GREEN },
+        encoding: { x, text: { field: 'name' } },
+      });
     });
   }
-  if (best.length) {
+  if (opts.recommended) {
     layers.push({
-      data: { values: best.map((b) => ({ ...b, label: `recommended: ${b.interval}` })) },
+      data: { values: [{ ...opts.recommended, label: `recommended: ${opts.recommended.interval}` }] },
       layer: [
-        { mark: { type: 'point', shape: 'diamond', size: 260, filled: true, color: RED }, encoding: { x, y: { field: 'value', type: 'quantitative' } } },
-        {
-          mark: { type: 'text', color: RED, dy: -16, fontWeight: 'bold' },
-          encoding: { x, y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
-        },
+        { mark: { type: 'point', shape: 'diamond', size: 220, filled: true, color: RED }, encoding: { x, y: y('value') } },
+        { mark: { type: 'text', color: RED, dy: -16, fontWeight: 'bold' }, encoding: { x, y: y('value'), text: { field: 'label' } } },
       ],
     });
   }
   return layeredSpec(opts.title, opts.points, layers);
+}
+
+/**
+ * The batch-size × interval trade-off as a heat map: one cell per measured pair, coloured by the
+ * fitted expected time for the same records relative to the best at the base batch size (×1.00);
+ * the label in the cell says the factor. Darker is slower.
+ */
+export function tradeoffHeatmapSpec(opts: {
+  title: string;
+  cells: readonly { batchRecords: number; interval: number; factor: number; best: boolean }[];
+}): TopLevelSpec {
+  const intervals = [...new Set(opts.cells.map((c) => c.interval))].sort((a, b) => a - b);
+  const sizes = [...new Set(opts.cells.map((c) => c.batchRecords))].sort((a, b) => a - b);
+  const x = { field: 'interval', type: 'ordinal' as const, title: 'checkpoint interval (batches)', sort: intervals, axis: { labelAngle: 0 } };
+  const y = { field: 'batchRecords', type: 'ordinal' as const, title: 'records per batch', sort: [...sizes].reverse() };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title,
+    width: { step: 58 },
+    height: { step: 44 },
+    data: { values: opts.cells.map((c) => ({ ...c, label: `×${c.factor.toFixed(2)}${c.best ? ' ★' : ''}` })) as any[] },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: { field: 'factor', type: 'quantitative', title: 'time ×', scale: { scheme: 'blues', type: 'log' } },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label' },
+          color: { condition: { test: 'datum.factor > 1.6', value: 'white' }, value: '#1b1f24' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
 }
 
 /** One bar per process incarnation on a time axis, fault hits and recovery milestones as marks on it. */
@@ -189,7 +232,8 @@ export function timelineSpec(title: string, data: TimelineData): TopLevelSpec {
   if (data.commits.length) {
     layers.push({
       data: { values: data.commits },
-      mark: { type: 'tick', color: 'white', thickness: 1, size: 12, opacity: 0.8 },
+      // taller than the bar and dark, so each commit is visible on any bar colour
+      mark: { type: 'tick', color: '#1b1f24', thickness: 1.5, size: 24, opacity: 0.9 },
       encoding: { y, x: { field: 'at', ...x } },
     });
   }
@@ -212,9 +256,15 @@ export function timelineSpec(title: string, data: TimelineData): TopLevelSpec {
           mark: { type: 'text', dy: -14, fontSize: 10, color: '#1b1f24' },
           encoding: { y, x: { field: 'at', ...x }, text: { field: 'what' } },
         },
+        // replay start to the left, caught-up to the right: the two are often milliseconds apart
         {
-          transform: [{ filter: "datum.kind !== 'fault'" }],
-          mark: { type: 'text', dy: 15, fontSize: 9, color: BLUE, align: 'left' },
+          transform: [{ filter: "datum.kind === 'recovered'" }],
+          mark: { type: 'text', dy: 15, dx: -2, fontSize: 9, color: BLUE, align: 'right' },
+          encoding: { y, x: { field: 'at', ...x }, text: { field: 'what' } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'caught-up'" }],
+          mark: { type: 'text', dy: 15, dx: 2, fontSize: 9, color: BLUE, align: 'left' },
           encoding: { y, x: { field: 'at', ...x }, text: { field: 'what' } },
         },
       ],

@@ -28,12 +28,12 @@ describe.skipIf(!available)(title, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('tune report: three charts render with visible data marks, no console errors', async () => {
+  it('tune report: four charts render with visible data marks, no console errors', async () => {
     const files = await writeTuneReport(path.join(dir, 'tune'), tuneFixture());
     const probe = await probeHtml(files.html);
     expect(probe.errors).toEqual([]);
     expect(probe.consoleLines).toEqual([]);
-    expect(probe.charts).toHaveLength(3);
+    expect(probe.charts).toHaveLength(4);
     for (const chart of probe.charts) {
       expect(chart.width).toBeGreaterThan(100);
       expect(chart.height).toBeGreaterThan(100);

@@ -55,7 +55,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bo
 .meta { color: #57606a; }
 .verdict { font-size: 1.1rem; padding: .8rem 1rem; border-radius: 6px; border: 1px solid; }
 .verdict.ok { background: #dafbe1; border-color: #4ac26b; } .verdict.fail { background: #ffebe9; border-color: #ff8182; }
-.verdict.info { background: #ddf4ff; border-color: #54aeff; }
+.verdict.info { background: #ddf4ff; border-color: #54aeff; } .verdict.warn { background: #fff8c5; border-color: #d4a72c; }
 table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td.num, th.num { text-align: right; }

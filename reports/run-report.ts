@@ -193,7 +193,7 @@ async function failureSection(f: FailureSummary): Promise<Html> {
     el('p', null, f.message),
     el('pre', null, replayCommandOf(f)),
     el('p', { class: 'meta' }, `seed ${f.seed}${f.path ? ` · path ${f.path}` : ''} · ${h.mode} mode · ${h.incarnations.length} incarnation${h.incarnations.length === 1 ? '' : 's'} · ${h.kills} kill${h.kills === 1 ? '' : 's'}`),
-    figure(svg, 'Each bar is one process; crosses mark where a fault struck (failpoint names), triangles the replay, circles the moment it caught up; white ticks are committed batches.'),
+    figure(svg, 'Each bar is one process; crosses mark where a fault struck (failpoint names), triangles the replay, circles the moment it caught up; the dark ticks crossing a bar are its committed batches.'),
     htmlTable(TIMELINE_HEADERS, rows.map(timelineCells)),
     verdicts.map((v) => [el('h4', null, `${v.checker}: ${v.ok ? 'held' : 'failed'}`), el('p', null, v.message), el('pre', null, diffLines(v).join('\n') || '(no row samples)')]),
     rows.some((r) => r.stderrTail) ? [el('h4', null, 'stderr'), rows.filter((r) => r.stderrTail).map((r) => el('pre', null, `#${r.index}: ${r.stderrTail}`))] : null,

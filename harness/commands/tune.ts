@@ -12,13 +12,14 @@ import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options
 export function registerTune(program: Command): void {
   program
     .command('tune')
-    .description('Measure checkpoint overhead and recovery time per checkpoint interval and recommend one (Young/Daly beside the measurement).')
+    .description('Measure checkpoint overhead and recovery time per checkpoint interval and batch size, fit a cost model, and recommend an interval (Young/Daly beside the fit) with how sure it is.')
     .option('--scenario <name>', 'streaming scenario to tune', tuneDefaults.scenario)
     .option('--intervals <list>', 'checkpoint intervals in batches, comma-separated (off is always measured)', tuneDefaults.intervals)
     .option('--mtbf <duration>', 'mean time between failures, e.g. 30s, 10m, 1h', tuneDefaults.mtbf)
-    .option('--repeat <n>', 'measurements per point (spread shown as median, min, max)', tuneDefaults.repeat)
-    .option('--size <n>', 'input records per run', tuneDefaults.size)
-    .option('--max-batch-records <n>', 'records per micro-batch (size / this = batches per run)', tuneDefaults.maxBatchRecords)
+    .option('--repeat <n>', 'measurements per point at least (then more rounds until the best interval is separated, within --budget)', tuneDefaults.repeat)
+    .option('--budget <duration>', 'no new round of measurement starts after this, e.g. 2m, 10m', tuneDefaults.budget)
+    .option('--size <n>', 'input records per run (runs at large intervals are lengthened to hold two checkpoints)', tuneDefaults.size)
+    .option('--max-batch-records <list>', 'records per micro-batch; a list (first = the one you run now) tunes the batch size too', tuneDefaults.maxBatchRecords)
     .option('--seed <n>', 'seed of the input and the kill points', tuneDefaults.seed)
     .option('--no-recovery', 'skip the kill-and-recover trials (faster; expected totals then count lost work only)')
     .option('--out <dir>', 'directory for report.json, report.md, report.html', tuneDefaults.out)

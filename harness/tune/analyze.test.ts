@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tuneFixture } from '../../reports/test-support/fixtures.js';
-import { analyzeTune, REFERENCE_WORK_MS } from './analyze.js';
+import { analyzeTune, pairedOff, REFERENCE_WORK_MS, type AnalyzeInput } from './analyze.js';
 import { steadyMetrics } from './engine-runs.js';
-import { killBatches } from './run-tune.js';
+import { killBatchOf, killFraction } from './run-tune.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 describe('analyzeTune', () => {
@@ -12,75 +12,99 @@ describe('analyzeTune', () => {
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['scenario', 'mtbfMs', 'intervals', 'young', 'daly', 'recommended']));
     for (const i of r.intervals) {
       expect(Object.keys(i)).toEqual(
-        expect.arrayContaining(['interval', 'throughput', 'overheadPct', 'checkpointBytes', 'checkpointMs', 'recoveryMs', 'replayedBatches']),
+        expect.arrayContaining(['interval', 'throughput', 'overheadPct', 'checkpointBytes', 'checkpointMs', 'recoveryMs', 'replayedBatches', 'timeMultiplier']),
       );
     }
-    expect(r.intervals.map((i) => i.interval)).toEqual([1, 2, 5, 10, 20]);
+    expect(r.intervals.map((i) => i.interval)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500]);
   });
 
   it('takes C as the median write time of all checkpoints and converts Young/Daly to batches with the batch time off', () => {
-    // fixture: costs 2·jitter + (0, .1, .2) ms, jitter .98/1/1.02; batch time off = 5 ms median
+    // fixture at 100 records per batch: 5 ms per batch off (median repeat), checkpoint writes 2·jitter + (0, .1, .2) ms
     expect(r.prediction.batchMsOff).toBeCloseTo(5, 9);
-    expect(r.prediction.checkpointCostMs).toBeCloseTo(2.1, 9);
-    const youngMs = Math.sqrt(2 * 2.1 * 600_000);
-    expect(r.prediction.young!.ms).toBeCloseTo(youngMs, 6);
-    expect(r.young).toBeCloseTo(youngMs / 5, 1);
+    const c = r.prediction.checkpointCostMs!;
+    expect(c).toBeGreaterThan(2);
+    expect(c).toBeLessThan(2.2);
+    expect(r.prediction.young!.ms).toBeCloseTo(Math.sqrt(2 * c * 600_000), 6);
+    expect(r.young).toBeCloseTo(Math.sqrt(2 * c * 600_000) / 5, 1);
     expect(r.daly!).toBeLessThan(r.young!);
   });
 
-  it('reports overhead against the "off" run of the same repeat, with its spread', () => {
+  it('fits per-batch and per-checkpoint cost from all runs, each with a 95 % interval around the truth', () => {
+    // truth: 0.5 ms write-ahead log per batch, 2 ms per state checkpoint
+    const f = r.fit!;
+    expect(f.perBatchMs.value).toBeCloseTo(0.5, 1);
+    expect(f.perCheckpointMs.value).toBeCloseTo(2, 1);
+    for (const e of [f.perBatchMs, f.perCheckpointMs, f.restartMs, f.optimum]) {
+      expect(e.lo).toBeLessThanOrEqual(e.value);
+      expect(e.hi).toBeGreaterThanOrEqual(e.value);
+      expect(e.hi).toBeGreaterThan(e.lo); // the fixture has noise: a real spread, not a point
+    }
+    expect(f.restartMs.value).toBeGreaterThan(140);
+    expect(f.restartMs.value).toBeLessThan(160);
+    expect(r.costFit!.overheadPerBatchMs).toBeCloseTo(0.5, 1);
+  });
+
+  it('pairs each run with the "off" run of its repeat: time multiplier and overhead', () => {
     const k1 = r.intervals[0]!;
-    // batch 5·j off vs 5·j + .1 + 2·j at K = 1: overhead = 1 − off/on
-    const expected = [0.98, 1, 1.02].map((j) => 100 * (1 - (5 * j) / (5 * j + 0.1 + 2 * j))).sort((a, b) => a - b);
-    expect(k1.spread.overheadPct).toMatchObject({ n: 3, min: expect.closeTo(expected[0]!, 6), median: expect.closeTo(expected[1]!, 6), max: expect.closeTo(expected[2]!, 6) });
-    expect(k1.overheadPct).toBeCloseTo(expected[1]!, 6);
-    expect(r.intervals.map((i) => i.overheadPct)).toEqual([...r.intervals.map((i) => i.overheadPct)].sort((a, b) => b - a));
+    expect(k1.timeMultiplier).toBeGreaterThan(1.45);
+    expect(k1.timeMultiplier).toBeLessThan(1.55); // (5 + .5 + 2) / 5 = 1.5, ±1 % noise
+    expect(k1.overheadPct).toBeCloseTo(100 * (1 - 1 / k1.timeMultiplier), 0);
+    expect(k1.spread.timeMultiplier!.n).toBe(3);
   });
 
-  it('recommends the interval with the lowest expected total time', () => {
-    const best = r.intervals.reduce((a, b) => (b.expectedTotalMs! < a.expectedTotalMs! ? b : a));
-    expect(r.recommended).toBe(best.interval);
-    expect(r.verdict).toMatch(new RegExp(`every ${best.interval} batches`));
-    // expected totals exceed the failure-free work (1 h) by at least the overhead
-    for (const i of r.intervals) expect(i.expectedTotalMs!).toBeGreaterThan(REFERENCE_WORK_MS * (i.batchMs / r.prediction.batchMsOff));
+  it('recommends from the fit: the measured interval with the lowest fitted expected time, and says how sure', () => {
+    const pick = r.intervals.find((i) => i.interval === r.recommended)!;
+    const bestFitted = Math.min(...r.intervals.map((i) => i.expectedTotalMs!));
+    // equivalent intervals: the pick is within the equivalence margin of the best
+    expect(pick.expectedTotalMs!).toBeLessThanOrEqual(bestFitted * 1.01);
+    expect(['separated', 'equivalent']).toContain(r.recommendation.confidence);
+    for (const i of r.intervals) {
+      expect(i.expectedTotalMs!).toBeGreaterThan(REFERENCE_WORK_MS);
+      expect(i.expectedTotalCi!.lo).toBeLessThanOrEqual(i.expectedTotalMs!);
+      expect(i.expectedTotalCi!.hi).toBeGreaterThanOrEqual(i.expectedTotalMs!);
+    }
+    expect(r.verdict).toMatch(new RegExp(`every ${r.recommended} batches`));
   });
 
-  it('separates per-batch costs from per-checkpoint costs', () => {
-    expect(r.costFit!.overheadPerBatchMs).toBeCloseTo(0.1, 1);
-    expect(r.costFit!.perCheckpointMs).toBeCloseTo(2, 1);
-    // at K = 20: 0.1 ms per batch against 2 ms / 20 per checkpoint
-    expect(r.notes.join('\n')).toMatch(/At interval 20, 50 % of the overhead is a per-batch cost that no interval removes/);
+  it('is a pure function of its input: the same measurements give the same recommendation and intervals', () => {
+    const again = tuneFixture();
+    expect(again.recommended).toBe(r.recommended);
+    expect(again.fit).toEqual(r.fit);
+    expect(again.recommendation).toEqual(r.recommendation);
   });
 
-  it('says when the predicted optimum lies outside the measured intervals', () => {
-    expect(r.notes.join('\n')).toMatch(/Young's optimum .* beyond the largest measured interval \(20\)/);
+  it('brackets the predictions when the measured range encloses them, and says why when it does not', () => {
+    expect(r.bracket.bracketed).toBe(true);
+    const narrow = tuneFixture([1, 2, 5, 10, 20], 3, [100]);
+    expect(narrow.bracket.bracketed).toBe(false);
+    expect(narrow.notes.join('\n')).toMatch(/Not bracketed: .*lie outside the measured 1–20/);
   });
 
-  it('breaks a tie the measurement cannot resolve with Daly’s prediction', () => {
-    const flat = tuneFixture();
-    const input = {
-      scenario: 'wordcount',
-      mtbfMs: 60_000,
-      intervals: [1, 2, 5],
-      // equal batch times at every interval and no recovery cost: all expected totals tie
-      runs: [0, 1, 2, 5].map((k) => ({ ...flat.runs[0]!, interval: k, repeat: 0, batchMs: 5, throughput: 20_000, checkpointMsEach: k ? [0.25] : [] })),
-      recoveries: [1, 2, 5].map((k) => ({ ...flat.recoveries[0]!, interval: k, repeat: 0, recoveryMs: 100, replayMs: 0, replayedBatches: 0 })),
-      config: flat.config,
-      startedAt: flat.startedAt,
-      elapsedMs: 1,
-    };
-    const tie = analyzeTune(input);
-    // Daly: sqrt(2 · .25 · 60000) ≈ 173 ms ≈ 35 batches → the largest of the tied intervals is closest
-    expect(tie.recommendation.reason).toMatch(/closest to Daly/);
-    expect(tie.recommended).toBe(5);
+  it('tunes the batch size too: larger batches amortise the write-ahead cost, at a latency price', () => {
+    expect(r.batchSizes.map((b) => b.batchRecords)).toEqual([100, 400]);
+    const [small, large] = r.batchSizes;
+    expect(small!.base).toBe(true);
+    // same records at 400/batch: (17 + .5)/400 vs (5 + .5)/100 per record ⇒ about ×0.8
+    expect(large!.relativeTime.value).toBeGreaterThan(0.75);
+    expect(large!.relativeTime.value).toBeLessThan(0.85);
+    expect(large!.relativeTime.hi).toBeLessThan(1);
+    expect(r.batchAdvice!.bestBatchRecords).toBe(400);
+    expect(r.batchAdvice!.latencyFactor).toBeGreaterThan(3);
+    expect(r.batchAdvice!.text).toMatch(/400 records per batch instead of 100 .* ×0\.\d\d the time .* latency/);
+    expect(r.notes.join('\n')).toMatch(/per-batch cost that no checkpoint interval removes/);
+  });
+
+  it('never claims separation from a single run per interval', () => {
+    const once = tuneFixture([1, 2, 5, 10, 20, 50, 100, 200, 500], 1, [100]);
+    expect(once.recommendation.confidence).toBe('undecided');
+    expect(once.verdict).toMatch(/NOT separated .*each measured once/);
   });
 
   it('leaves out kills that never happened and flags a recovered output that differs', () => {
-    const base = tuneFixture([5], 1);
-    const input = {
+    const base = tuneFixture([5], 1, [100]);
+    const input: AnalyzeInput = {
       scenario: 'wordcount',
       mtbfMs: 600_000,
-      intervals: [5],
       runs: base.runs,
       recoveries: [
         { ...base.recoveries[0]!, killed: false, recoveryMs: 99_999 },
@@ -93,8 +117,21 @@ describe('analyzeTune', () => {
     const res = analyzeTune(input);
     expect(res.intervals[0]!.recoveryMs).toBe(200);
     expect(res.notes.join('\n')).toMatch(/never reached their kill point/);
-    expect(res.notes.join('\n')).toMatch(/FINDING: after the kill at offsets\.written:38:crash .* differs/);
+    expect(res.notes.join('\n')).toMatch(/FINDING: after the kill at offsets\.written:\d+:crash .* differs/);
     expect(res.verdict).toMatch(/1 correctness finding/);
+  });
+});
+
+describe('pairedOff', () => {
+  it('compares a run with the off run of its repeat and length, else the shortest off run of the repeat', () => {
+    const r = tuneFixture([1, 50], 2, [100]);
+    const off = r.runs.filter((x) => x.interval === 0);
+    const long = r.runs.find((x) => x.interval === 50 && x.repeat === 1)!;
+    expect(pairedOff(long, off)).toMatchObject({ repeat: 1, size: long.size, interval: 0 });
+    const orphan = { ...long, size: 123 };
+    expect(pairedOff(orphan, off)).toMatchObject({ repeat: 1, size: 100 * 100 });
+    // paired by length, the state growth of longer runs does not count as checkpoint overhead
+    expect(r.intervals.find((i) => i.interval === 50)!.timeMultiplier).toBeLessThan(1.12);
   });
 });
 
@@ -116,10 +153,13 @@ describe('steadyMetrics', () => {
 
 describe('kill points', () => {
   it('are reproducible from the seed and lie strictly inside the run', () => {
-    const a = killBatches(7, 40, 5);
-    expect(a).toEqual(killBatches(7, 40, 5));
-    expect(a).toHaveLength(5);
-    for (const b of a) expect(b >= 1 && b <= 39).toBe(true);
-    expect(killBatches(7, 1, 3)).toEqual([]);
+    const fractions = [0, 1, 2, 3, 4].map((round) => killFraction(7, round));
+    expect(fractions).toEqual([0, 1, 2, 3, 4].map((round) => killFraction(7, round)));
+    expect(new Set(fractions).size).toBe(5);
+    for (const f of fractions) {
+      const b = killBatchOf(f, 40)!;
+      expect(b >= 1 && b <= 39).toBe(true);
+    }
+    expect(killBatchOf(0.5, 1)).toBeNull();
   });
 });

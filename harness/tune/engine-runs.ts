@@ -87,12 +87,12 @@ export async function steadyRun(cfg: EngineRunConfig, interval: number, repeat: 
     const proc = spawnEngine(engineArgs(cfg, interval, checkpoint, output), { timeoutMs: cfg.timeoutMs, env: CLEAN_ENV });
     const exit = await proc.done;
     if (exit.exitCode !== 0 || exit.killedByHarness) throw failed('the engine run', cfg, interval, exit);
-    return { interval, repeat, ...steadyMetrics(exit.events), wallMs: exit.ms, outputDigest: await outputDigest(output) };
+    return { interval, repeat, batchRecords: cfg.maxBatchRecords, size: cfg.size, ...steadyMetrics(exit.events), wallMs: exit.ms, outputDigest: await outputDigest(output) };
   });
 }
 
 /** Throughput, batch time and checkpoint figures of one failure-free run, from its events alone. */
-export function steadyMetrics(events: readonly EngineEvent[]): Omit<SteadyRun, 'interval' | 'repeat' | 'wallMs' | 'outputDigest'> {
+export function steadyMetrics(events: readonly EngineEvent[]): Omit<SteadyRun, 'interval' | 'repeat' | 'batchRecords' | 'size' | 'wallMs' | 'outputDigest'> {
   const commits = events.filter((e): e is Extract<EngineEvent, { type: 'batch.committed' }> => e.type === 'batch.committed');
   const records = commits.reduce((s, c) => s + c.inputRecords, 0);
   let throughput: number;
@@ -144,7 +144,7 @@ export async function recoveryTrial(
     if (!killed) {
       // The run ended before the kill point: nothing to recover, and analyze() leaves it out.
       const none = { recoveryMs: 0, engineRecoveryMs: null, replayedBatches: 0, replayMs: 0 };
-      return { interval, repeat, killAt, killed, ...none, outputMatches: (await outputDigest(output)) === expectedDigest };
+      return { interval, repeat, batchRecords: cfg.maxBatchRecords, size: cfg.size, killAt, killed, ...none, outputMatches: (await outputDigest(output)) === expectedDigest };
     }
 
     const restartedAt = Date.now();
@@ -158,6 +158,8 @@ export async function recoveryTrial(
     return {
       interval,
       repeat,
+      batchRecords: cfg.maxBatchRecords,
+      size: cfg.size,
       killAt,
       killed,
       recoveryMs: Math.max(0, mark - restartedAt),

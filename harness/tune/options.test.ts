@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import * as path from 'node:path';
 import { UserError } from '../../engine/errors.js';
 import { allScenarios } from '../../scenarios/index.js';
-import { checkTunableScenario, parseCount, parseDuration, parseIntervals, parseTuneFlags, tuneDefaults } from './options.js';
+import { checkTunableScenario, parseBatchRecords, parseCount, parseDuration, parseIntervals, parseTuneFlags, tuneDefaults } from './options.js';
 
 function userError(fn: () => unknown): UserError {
   try {
@@ -71,17 +71,15 @@ describe('counts and scenarios', () => {
     expect(userError(() => checkTunableScenario(batch!.name)).message).toMatch(/needs a streaming scenario/);
   });
 
-  it('refuses runs too short to hold two checkpoints of the largest interval, naming the fix', () => {
-    const flags = { ...tuneDefaults, recovery: true, intervals: '1,20', size: '1000', maxBatchRecords: '100' };
-    expect(userError(() => parseTuneFlags(flags)).message).toMatch(
-      /--size 1000 with --max-batch-records 100 makes about 10 batches per run, too few to measure interval 20 .* raise --size to 4000/,
-    );
-    expect(parseTuneFlags({ ...flags, size: '4000' }).intervals).toEqual([1, 20]);
+  it('reads records per batch as a list, the first one the base', () => {
+    expect(parseBatchRecords('5000,20000')).toEqual([5000, 20000]);
+    expect(parseBatchRecords('20000, 5000,20000')).toEqual([20000, 5000]);
+    expect(userError(() => parseBatchRecords('5000,lots')).message).toMatch(/bad --max-batch-records "lots"/);
   });
 
   it('accepts the defaults', () => {
     const opts = parseTuneFlags({ ...tuneDefaults, recovery: true });
-    expect(opts).toMatchObject({ scenario: 'wordcount', intervals: [1, 2, 5, 10, 20], mtbfMs: 600_000, repeat: 3 });
+    expect(opts).toMatchObject({ scenario: 'wordcount', intervals: [1, 2, 5, 10, 20], mtbfMs: 600_000, repeat: 2, budgetMs: 600_000, batchRecords: [5000, 20000] });
   });
 });
 
@@ -91,6 +89,8 @@ describe('chaos tune on the command line', () => {
     [['--intervals', '1,x'], /bad --intervals "1,x"/],
     [['--mtbf', '10'], /bad --mtbf "10"/],
     [['--repeat', '0'], /bad --repeat "0"/],
+    [['--budget', '5'], /bad --budget "5".*needs a unit/],
+    [['--max-batch-records', '100,0'], /bad --max-batch-records "0"/],
     [['--scenario', 'nope'], /unknown scenario "nope"/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('%j exits 2 with a clear message and no stack', async (args, message) => {

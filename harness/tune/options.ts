@@ -12,11 +12,14 @@ export interface TuneOptions {
   /** Checkpoint intervals to measure, in batches, ascending; "off" (0) is always measured too. */
   intervals: number[];
   mtbfMs: number;
-  /** Measurements per point. */
+  /** Measurements per point at least; more rounds follow until the best interval is separated or the budget is spent. */
   repeat: number;
-  /** Input records and records per micro-batch: together they set how many batches a run has. */
+  /** Wall time after which no new round of measurement starts. */
+  budgetMs: number;
+  /** Input records of a run (runs at large intervals are lengthened to hold two checkpoints). */
   size: number;
-  maxBatchRecords: number;
+  /** Records per micro-batch: the first is the base (the figures of `intervals`), the others tune the batch size too. */
+  batchRecords: number[];
   /** Seeds the input and the kill points, so a tune run is reproducible. */
   seed: number;
   /** Measure recovery after a kill (on by default). */
@@ -28,9 +31,10 @@ export const tuneDefaults = {
   scenario: 'wordcount',
   intervals: '1,2,5,10,20',
   mtbf: '10m',
-  repeat: '3',
+  repeat: '2',
+  budget: '10m',
   size: '200000',
-  maxBatchRecords: '5000',
+  maxBatchRecords: '5000,20000',
   seed: '1',
   out: 'out/tune',
 } as const;
@@ -68,6 +72,12 @@ export function parseIntervals(text: string): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
+/** "5000,20000" -> [5000, 20000]: records per batch, the first one the base, duplicates dropped, order kept. */
+export function parseBatchRecords(text: string): number[] {
+  const values = text.split(',').map((p) => parseCount(p, '--max-batch-records', 1, 10_000_000));
+  return [...new Set(values)];
+}
+
 export function parseCount(text: string, flag: string, min: number, max: number): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
@@ -91,6 +101,7 @@ export interface RawTuneFlags {
   intervals: string;
   mtbf: string;
   repeat: string;
+  budget: string;
   size: string;
   maxBatchRecords: string;
   seed: string;
@@ -102,21 +113,12 @@ export function parseTuneFlags(raw: RawTuneFlags): TuneOptions {
   const intervals = parseIntervals(raw.intervals);
   const mtbfMs = parseDuration(raw.mtbf);
   const repeat = parseCount(raw.repeat, '--repeat', 1, 50);
+  const budgetMs = parseDuration(raw.budget, '--budget');
   const size = parseCount(raw.size, '--size', 1, 10_000_000);
-  const maxBatchRecords = parseCount(raw.maxBatchRecords, '--max-batch-records', 1, 10_000_000);
+  const batchRecords = parseBatchRecords(raw.maxBatchRecords);
   const seed = parseCount(raw.seed, '--seed', 0, 2 ** 31 - 1);
   if (raw.out.trim() === '') throw new UserError('bad --out "": name a directory for the reports, e.g. --out out/tune');
   checkOutputDir(raw.out, '--out');
-  // Each interval needs a few checkpoints in a run to be measured at all (and a kill point between them).
-  const batches = Math.ceil(size / maxBatchRecords);
-  const largest = intervals[intervals.length - 1]!;
-  if (batches < 2 * largest) {
-    throw new UserError(
-      `--size ${size} with --max-batch-records ${maxBatchRecords} makes about ${batches} batch${batches === 1 ? '' : 'es'} per run, too few to measure ` +
-        `interval ${largest} (it needs at least ${2 * largest} batches for two checkpoints): raise --size to ${2 * largest * maxBatchRecords} or more, ` +
-        `lower --max-batch-records, or measure smaller --intervals`,
-    );
-  }
   const scenario = checkTunableScenario(raw.scenario);
-  return { scenario, intervals, mtbfMs, repeat, size, maxBatchRecords, seed, recovery: raw.recovery, out: raw.out };
+  return { scenario, intervals, mtbfMs, repeat, budgetMs, size, batchRecords, seed, recovery: raw.recovery, out: raw.out };
 }
