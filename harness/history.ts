@@ -23,6 +23,8 @@ export type FaultKind =
   | 'changed-partitions' // restart with a different partition count: must be refused (exit 2), not silently accepted
   | 'storage-restart' // SIGKILL the S3 server mid-run and restart it on the same data (process mode, --store s3)
   | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
+  | 'broker-restart' // SIGKILL the Kafka broker mid-run (or mid-transaction) and restart it on the same data (process mode, Kafka source or sink)
+  | 'zombie' // an old incarnation keeps running (or is paused, then resumed) after its successor started: it must be fenced
   | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
 
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -37,6 +39,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'storage-restart',
   'storage-outage',
   'corrupt-checkpoint',
+  'broker-restart',
+  'zombie',
 ];
 
 /** One fault, armed on one incarnation (the i-th entry of FaultSchedule.faults on incarnation i). */
@@ -59,6 +63,20 @@ export type Fault =
   | { kind: 'storage-restart'; afterEvents: number; downMs: number }
   /** After the `afterEvents`-th event (once S3 is open), put the proxy in front of S3 into `mode` for `forMs` (latency: `latencyMs` per chunk). */
   | { kind: 'storage-outage'; afterEvents: number; mode: 'blackhole' | 'reset' | 'latency'; forMs: number; latencyMs?: number }
+  /**
+   * SIGKILL the Kafka broker and restart it on the same data `downMs` later: after the
+   * `afterEvents`-th event, or — `midTransaction` — while the sink holds an open transaction (its
+   * rows sent, not committed: the engine is held at `sink.before-rename` by a delay failpoint on
+   * the `occurrence`-th batch while the broker dies).
+   */
+  | { kind: 'broker-restart'; afterEvents: number; downMs: number; midTransaction?: boolean; occurrence?: number }
+  /**
+   * The old incarnation is not killed: after its `afterEvents`-th event the successor starts on the
+   * same checkpoint while it keeps running, or — `pause` — it is SIGSTOPped first and SIGCONTed once
+   * the successor has reached `resumeAfterEvents` events. The zombie must be fenced (exit non-zero,
+   * "fenced: …") or finish without a conflicting write; the output must still equal the reference.
+   */
+  | { kind: 'zombie'; afterEvents: number; pause: boolean; resumeAfterEvents: number }
   /**
    * Before this incarnation starts, damage state files of the checkpoint at rest (bit rot; a disk
    * that returned garbage): one file of the newest state version, or every state file. Recovery
@@ -178,7 +196,8 @@ export type CheckerName =
   | 'liveness'
   | 'clean-exit'
   | 'config-change-refused'
-  | 'corruption-refused';
+  | 'corruption-refused'
+  | 'zombie-fenced';
 
 export interface Verdict {
   checker: CheckerName;
@@ -303,6 +322,17 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /**
+   * Process mode: per trial, which store, source and sink each incarnation actually opened (its
+   * `services.opened` event) and every difference from what the trial asked for. Any difference
+   * fails the run with exit 2: the harness must never report a test of a service it did not use.
+   */
+  servicesOpened?: Array<{
+    trialId: string;
+    asked: { store: string; source: string; sink: string };
+    incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
+    mismatches: string[];
+  }>;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

@@ -30,6 +30,8 @@ export interface ResolvedServices {
   summary?: RunServicesSummary;
   /** The S3 server, when the run has one: the nemesis kills/restarts it and cuts it off through its proxy. */
   storage?: ServiceHandle;
+  /** The Kafka broker, when the run has one it owns: the nemesis kills and restarts it (broker-restart). */
+  broker?: ServiceHandle;
   close(): Promise<void>;
 }
 

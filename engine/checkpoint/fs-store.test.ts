@@ -6,6 +6,7 @@ import { FsCheckpointStore } from './fs-store.js';
 import { Failpoints, parseFailpoints, simulatedCrash } from '../failpoints.js';
 import { getJson, putJson } from './checked.js';
 import { CorruptCheckpointError } from './codec.js';
+import { FencedWriteError } from './fenced-write.js';
 import { dropUnsyncedWrites, lazyFsIo } from '../io/lazy-fs.js';
 import type { FsIo } from '../io/fs-io.js';
 
@@ -78,5 +79,49 @@ describe('lazy filesystem (lost unsynced writes)', () => {
     dropUnsyncedWrites(root);
     expect(await store.get('offsets/0')).toBeUndefined();
     expect(await store.list('')).toEqual([]);
+  });
+});
+
+describe('fs checkpoint store: write-once files fence a second writer', () => {
+  const fresh = () => new Failpoints([], simulatedCrash);
+
+  it('a second writer of offsets/N with other content is fenced; the first writer’s file stays', async () => {
+    const dir = tempDir();
+    const first = new FsCheckpointStore(dir, { failpoints: fresh() });
+    const zombie = new FsCheckpointStore(dir, { failpoints: fresh() });
+    await putJson(first, 'offsets/3', { end: [10, 10] }, 'offsets');
+    const err = await putJson(zombie, 'offsets/3', { end: [30, 30] }, 'offsets').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FencedWriteError);
+    expect((err as Error).message).toMatch(/^fenced: another writer already published checkpoint file offsets\/3 at .* this writer is stale/);
+    expect(await getJson(first, 'offsets/3')).toEqual({ end: [10, 10] });
+    expect(fs.readdirSync(path.join(dir, 'offsets'))).toEqual(['3']); // no temp file left behind
+  });
+
+  it('the same content again (a replayed write) and a torn earlier file are not conflicts', async () => {
+    const dir = tempDir();
+    const a = new FsCheckpointStore(dir, { failpoints: fresh() });
+    const b = new FsCheckpointStore(dir, { failpoints: fresh() });
+    await putJson(a, 'commits/1', { b: 1 }, 'commits');
+    await putJson(b, 'commits/1', { b: 1 }, 'commits');
+    fs.writeFileSync(path.join(dir, 'commits', '2'), 'ccv1 0000 99\n{"b"'); // torn by a crash
+    await putJson(b, 'commits/2', { b: 2 }, 'commits');
+    expect(await getJson(a, 'commits/2')).toEqual({ b: 2 });
+  });
+
+  it('other kinds (state, sink parts) are still replaced by the last writer', async () => {
+    const dir = tempDir();
+    const a = new FsCheckpointStore(dir, { failpoints: fresh() });
+    await putJson(a, 'state/0/0/1.delta', { v: 1 }, 'state');
+    await putJson(a, 'state/0/0/1.delta', { v: 2 }, 'state');
+    expect(await getJson(a, 'state/0/0/1.delta')).toEqual({ v: 2 });
+  });
+
+  it('over the lazy filesystem: fenced the same way, and a published write-once file is journaled like a rename', async () => {
+    const dir = tempDir();
+    const a = new FsCheckpointStore(dir, { failpoints: fresh(), io: lazyFsIo(dir) });
+    await putJson(a, 'offsets/0', { end: [1] }, 'offsets');
+    await expect(putJson(new FsCheckpointStore(dir, { failpoints: fresh(), io: lazyFsIo(dir) }), 'offsets/0', { end: [2] }, 'offsets')).rejects.toBeInstanceOf(FencedWriteError);
+    expect(dropUnsyncedWrites(dir)).toBe(0); // the correct path fsynced file and directory
+    expect(await getJson(a, 'offsets/0')).toEqual({ end: [1] });
   });
 });

@@ -24,6 +24,7 @@ import { CorruptCheckpointError, decodeJson, encodeJson } from './codec.js';
 import { normalizePrefix, s3Location, validateS3Config, type S3Config } from './s3-config.js';
 import { isPreconditionFailed, S3Objects } from './s3-objects.js';
 import type { CheckpointStore, FileKind, PutOptions } from './store.js';
+import { FencedWriteError, WRITE_ONCE_KINDS } from './fenced-write.js';
 import type { RetryHooks } from '../io/retry.js';
 
 export interface S3StoreOptions extends RetryHooks {
@@ -45,17 +46,7 @@ interface Pointer {
   writer: string;
 }
 
-export class FencedWriteError extends Error {
-  readonly key: string;
-  constructor(key: string, location: string) {
-    super(
-      `another writer already published checkpoint file ${key} at ${location} with different content; ` +
-        'this writer is stale (a zombie of an earlier attempt) and stops. Run one query per checkpoint location at a time.',
-    );
-    this.name = 'FencedWriteError';
-    this.key = key;
-  }
-}
+export { FencedWriteError } from './fenced-write.js';
 
 const KEY_SEGMENT = /^[A-Za-z0-9_.=-]+$/;
 
@@ -92,7 +83,7 @@ export class S3CheckpointStore implements CheckpointStore {
     this.region = valid.region;
     this.retry = valid.retry;
     this.failpoints = opts.failpoints;
-    this.createOnly = new Set(opts.createOnlyKinds ?? ['metadata', 'offsets', 'commits']);
+    this.createOnly = new Set(opts.createOnlyKinds ?? WRITE_ONCE_KINDS);
   }
 
   /** Reach the endpoint, ensure the bucket, probe conditional writes. Configuration problems throw UserError (exit 2). */

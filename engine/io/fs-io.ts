@@ -11,6 +11,14 @@ export interface FsIo {
   writeFile(file: string, data: Uint8Array): void;
   fsyncFile(file: string): void;
   rename(from: string, to: string): void;
+  /**
+   * Publish `from` as `to` only when `to` does not exist yet: true when published, false when `to`
+   * already exists (nothing changed; `from` is left in place). Atomic on POSIX (link(2) fails with
+   * EEXIST, then the temp name is unlinked) — the "rename without overwrite" that HDFS gives Spark's
+   * offset and commit logs, so two writers of one write-once file cannot both win. Optional: an
+   * FsIo without it falls back to an existence check before rename (not atomic).
+   */
+  renameNoReplace?(from: string, to: string): boolean;
   /** Make a rename or creation in `dir` durable. */
   fsyncDir(dir: string): void;
 }
@@ -39,6 +47,16 @@ export const realFsIo: FsIo = {
   fsyncFile: fsyncPath,
   rename(from, to) {
     fs.renameSync(from, to);
+  },
+  renameNoReplace(from, to) {
+    try {
+      fs.linkSync(from, to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    fs.unlinkSync(from);
+    return true;
   },
   fsyncDir: fsyncPath,
 };

@@ -32,6 +32,12 @@ export function lazyFsIo(root: string, base: FsIo = realFsIo): FsIo {
       base.rename(from, to);
       log('rename', from, to);
     },
+    renameNoReplace(from, to) {
+      // Journaled like a rename: a crash before the directory fsync takes the new name back.
+      const published = base.renameNoReplace ? base.renameNoReplace(from, to) : !fs.existsSync(to) && (base.rename(from, to), true);
+      if (published) log('rename', from, to);
+      return published;
+    },
     fsyncDir(dir) {
       base.fsyncDir(dir);
       log('fsyncdir', dir);

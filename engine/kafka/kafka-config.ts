@@ -66,6 +66,17 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/** The first root cause of a client error (MultipleErrors nest: "createTopics failed 3 times" → "Connection to … failed"). */
+export function innermostKafkaError(err: unknown): string {
+  let e = err;
+  for (let depth = 0; depth < 10; depth++) {
+    const inner = (e as { errors?: unknown[] } | null)?.errors;
+    if (!Array.isArray(inner) || inner.length === 0) break;
+    e = inner[0];
+  }
+  return describeError(e);
+}
+
 export function describeKafkaError(err: unknown): string {
   // MultipleErrors from the client carries the real causes in `errors`.
   const inner = (err as { errors?: unknown[] } | null)?.errors;
@@ -83,15 +94,69 @@ export async function kafkaCall<T>(config: Required<KafkaConfig>, what: string, 
   }
 }
 
-/** An unavailable broker at startup is a configuration problem: exit 2 with the fix. */
+/**
+ * No broker answered when an engine opened its Kafka source or sink. On its own (`chaos engine
+ * run`) that is a configuration problem: exit 2 with the fix. Inside a chaos run the engine first
+ * retries for a bounded time (CHAOS_KAFKA_OPEN_TIMEOUT_MS, see openKafkaWithRetry): the broker may
+ * be restarting.
+ */
+export class KafkaUnreachableError extends UserError {
+  constructor(message: string, readonly brokers: string[], cause: unknown) {
+    super(message, 2);
+    this.name = 'KafkaUnreachableError';
+    this.cause = cause;
+  }
+}
+
+/** An unavailable broker at startup is a configuration problem: exit 2 with the fix. Other UserErrors pass through. */
 export function explainKafkaOpenError(config: Required<KafkaConfig>, err: unknown): Error {
   if (err instanceof UserError) return err;
   const cause = err instanceof KafkaUnavailableError ? err.cause : err;
   const silent = cause instanceof DeadlineError ? ' (no answer: blackholed, firewalled or not a Kafka broker?)' : '';
-  return new UserError(
-    `cannot reach Kafka at ${config.brokers.join(',')}${silent}: ${describeKafkaError(cause)}. ` +
-      'Start the broker or fix --kafka-brokers / CHAOS_KAFKA_BROKERS (with Docker, --services containers starts one)',
+  const first = innermostKafkaError(cause);
+  return new KafkaUnreachableError(
+    `cannot reach Kafka at ${config.brokers.join(',')}${silent}: ${first}. ` +
+      'Start the broker or fix --kafka-brokers / CHAOS_KAFKA_BROKERS (npm run services:install, then --services local, runs one here)',
+    config.brokers,
+    cause,
   );
+}
+
+/**
+ * Open a Kafka client (source, sink, topic seeding) and, when `budgetMs` > 0 (a chaos run sets
+ * CHAOS_KAFKA_OPEN_TIMEOUT_MS), retry an unreachable broker until the budget is spent — then the
+ * attempt fails like any service outage (KafkaUnavailableError: exit 1, the harness restarts it).
+ * With no budget the first KafkaUnreachableError stands (exit 2, "cannot reach Kafka at …").
+ */
+export async function openKafkaWithRetry<T>(
+  what: string,
+  budgetMs: number,
+  open: () => Promise<T>,
+  onRetry: (info: { attempt: number; delayMs: number; error: unknown }) => void = () => {},
+): Promise<T> {
+  const start = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await open();
+    } catch (err) {
+      if (!(err instanceof KafkaUnreachableError)) throw err;
+      if (budgetMs <= 0) throw err;
+      const delayMs = Math.min(2000, 250 * attempt);
+      if (Date.now() - start + delayMs > budgetMs) {
+        throw new KafkaUnavailableError(err.brokers, `${what} (still unreachable after ${Date.now() - start} ms of retries)`, err.cause);
+      }
+      onRetry({ attempt, delayMs, error: err.cause });
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
+/** CHAOS_KAFKA_OPEN_TIMEOUT_MS: how long an engine retries an unreachable broker at open (default 0: fail at once, exit 2). */
+export function kafkaOpenBudgetFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = env.CHAOS_KAFKA_OPEN_TIMEOUT_MS;
+  if (text === undefined || text === '') return 0;
+  if (!/^\d+$/.test(text)) throw new UserError(`CHAOS_KAFKA_OPEN_TIMEOUT_MS="${text}" must be a whole number of milliseconds`);
+  return Number(text);
 }
 
 /** Client options shared by every client we create: few internal retries, our deadline around each call. */

@@ -39,7 +39,7 @@ if ('skip' in kafka) {
       const queryId = randomUUID();
       const zombie = await KafkaSink.open({ brokers: kafka.brokers(), topic, guarantee: 'exactly-once', queryId });
       const current = await KafkaSink.open({ brokers: kafka.brokers(), topic, guarantee: 'exactly-once', queryId });
-      await expect(zombie.addBatch(0, [{ by: 'zombie' }])).rejects.toThrow();
+      await expect(zombie.addBatch(0, [{ by: 'zombie' }])).rejects.toThrow(/^fenced: a newer incarnation of query .* took over transactional id/);
       await current.addBatch(0, [{ by: 'current' }]);
       await zombie.close();
       await current.close();

@@ -28,6 +28,7 @@ import {
 } from '../kafka/kafka-config.js';
 import { directConsumer, endOffsets, fetchRange, topicLayout } from '../kafka/kafka-read.js';
 import { ensureTopics, readTopicValues } from '../kafka/kafka-topics.js';
+import { FencedWriteError } from '../checkpoint/fenced-write.js';
 
 export type KafkaDelivery = 'exactly-once' | 'at-least-once';
 
@@ -159,6 +160,16 @@ export class KafkaSink implements StreamSink {
       this.lastCommittedBatch = batchId;
       await this.opts.failpoints?.hit('sink.written');
     } catch (err) {
+      if (isProducerFenced(err)) {
+        // A newer incarnation initialised the same transactional id: the broker aborted our open
+        // transaction and refuses this producer. Nothing of this batch became visible.
+        throw new FencedWriteError(
+          `batch ${batchId}`,
+          this.opts.topic,
+          `fenced: a newer incarnation of query ${this.queryId} took over transactional id ${transactionalIdOf(this.queryId)} on Kafka; ` +
+            `this writer is stale (a zombie) and stops; its open transaction for batch ${batchId} was aborted by the broker`,
+        );
+      }
       await kafkaCall(this.config, `abort batch ${batchId}`, () => tx.abort()).catch(() => {});
       throw err;
     }
@@ -172,6 +183,19 @@ export class KafkaSink implements StreamSink {
     }
     if (this.producer) await closeClient(this.config, this.producer);
   }
+}
+
+/** Did the broker refuse this producer because a newer one holds its transactional id (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH)? */
+export function isProducerFenced(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): boolean => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const x = e as { apiId?: string; producerFenced?: boolean; errors?: unknown[]; cause?: unknown };
+    if (x.producerFenced || x.apiId === 'PRODUCER_FENCED' || x.apiId === 'INVALID_PRODUCER_EPOCH') return true;
+    return (Array.isArray(x.errors) && x.errors.some(visit)) || visit(x.cause);
+  };
+  return visit(err);
 }
 
 async function lastCommittedBatch(config: ReturnType<typeof validateKafkaConfig>, markerTopic: string, queryId: string): Promise<number> {

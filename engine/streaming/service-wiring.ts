@@ -26,7 +26,7 @@ import { normalizePrefix, type S3Config } from '../checkpoint/s3-config.js';
 import { getJson } from '../checkpoint/checked.js';
 import { FilesSink } from '../sinks/files-sink.js';
 import type { KafkaDelivery } from '../sinks/kafka-sink.js';
-import { parseBrokers, validateTopic } from '../kafka/kafka-config.js';
+import { explainKafkaOpenError, kafkaOpenBudgetFromEnv, openKafkaWithRetry, parseBrokers, validateKafkaConfig, validateTopic } from '../kafka/kafka-config.js';
 import { describeGeneratedInput, generatedLog } from '../sources/generated.js';
 import { findStreamingScenario } from '../../scenarios/streaming/index.js';
 import { resolveKnobs } from './options.js';
@@ -159,6 +159,12 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
     opened.push(store);
     return store;
   };
+  // An unreachable broker: exit 2 on its own; retried for CHAOS_KAFKA_OPEN_TIMEOUT_MS inside a chaos run, then exit 1.
+  const kafkaBudget = kafkaOpenBudgetFromEnv(process.env);
+  const kafkaOpen = <T>(what: string, open: () => Promise<T>) =>
+    openKafkaWithRetry(what, kafkaBudget, open, (info) =>
+      ctx.events.emit({ type: 'service.retry', service: 'kafka', what, attempt: info.attempt, delayMs: info.delayMs, error: describeError(info.error) }),
+    );
   const fsAt = (dir: string) => new FsCheckpointStore(dir, { failpoints: ctx.failpoints, ...(ctx.ioFor ? { io: ctx.ioFor(dir) } : {}) });
   try {
     const checkpoint = sel.store === 's3' ? await s3At(keyOfPath(ctx.checkpointDir) || 'checkpoint') : fsAt(ctx.checkpointDir);
@@ -177,16 +183,22 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
         const scenario = findStreamingScenario(ctx.run.scenario);
         const spec = { scenario, seed: ctx.run.seed, size: ctx.run.size, knobs: resolveKnobs(scenario, ctx.run.input), partitions: ctx.partitions };
         const { ensureSeededTopic } = await import('../kafka/kafka-topics.js');
-        await ensureSeededTopic({ brokers: sel.kafka!.brokers }, topic, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions);
+        const seedConfig = validateKafkaConfig({ brokers: sel.kafka!.brokers });
+        await kafkaOpen(`seed source topic ${topic}`, () =>
+          ensureSeededTopic(seedConfig, topic!, describeGeneratedInput(spec), () => generatedLog(spec).partitions, ctx.partitions).catch((err: unknown) => {
+            throw explainKafkaOpenError(seedConfig, err);
+          }),
+        );
       }
       const { KafkaSource } = await import('../sources/kafka-source.js');
-      source = await KafkaSource.open({ brokers: sel.kafka!.brokers, topic, partitions: ctx.partitions });
+      const sourceTopic = topic;
+      source = await kafkaOpen(`open source topic ${topic}`, () => KafkaSource.open({ brokers: sel.kafka!.brokers, topic: sourceTopic, partitions: ctx.partitions }));
       opened.push(source);
     }
     if (sel.sink === 's3') sink = new FilesSink(output);
     if (sel.sink === 'kafka') {
       const { KafkaSink } = await import('../sinks/kafka-sink.js');
-      sink = await KafkaSink.open({
+      sink = await kafkaOpen('open the sink', () => KafkaSink.open({
         brokers: sel.kafka!.brokers,
         topic: sel.kafka!.sinkTopic ?? derived.sink,
         guarantee: sel.kafka!.delivery,
@@ -197,7 +209,7 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
           if (!meta?.queryId) throw new Error(`checkpoint ${checkpoint.location} has no metadata with a query id`);
           return meta.queryId;
         },
-      });
+      }));
     }
     ctx.events.emit({
       type: 'services.opened',

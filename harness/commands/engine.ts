@@ -1,6 +1,7 @@
 /** `chaos engine run ...`: the engine process entry under the chaos CLI (same flags and code as engine/main.ts). */
 import { Command, Option } from 'commander';
 import { ENGINE_RUN_FLAGS, engineRun, reportEngineError, type EngineRunFlagValues } from '../../engine/run-command.js';
+import { UserError } from '../../engine/errors.js';
 
 export function registerEngine(program: Command): void {
   const engine = program.command('engine').description('run the engine under test (what the harness starts and kills)');
@@ -18,12 +19,13 @@ export function registerEngine(program: Command): void {
       const camel = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
       if (opts[camel] !== undefined) values[name] = opts[camel];
     }
-    // The same exit codes and one-line messages as the slim entry (engine/main.ts): a service that
-    // cannot be reached fails the attempt (exit 1, resumable), a bad flag is exit 2, never a stack.
     let code: number;
     try {
       code = await engineRun(values);
     } catch (err) {
+      // Usage errors go to the CLI's own one-line handler; everything else is judged like the slim
+      // entry does (a service outage is exit 1, "the attempt failed"), never a bare stack trace.
+      if (err instanceof UserError) throw err;
       code = reportEngineError(err, 'chaos');
     }
     if (code !== 0) process.exitCode = code;

@@ -15,6 +15,9 @@ import { distEntry } from '../services/dist-entry.js';
 import { runTrial } from '../trial/run-trial.js';
 import { resolveTrialServices, trialServiceOptions, trialServiceRequest } from '../trial/trial-services.js';
 
+// These tests are about s3rver (the embedded default); engines and CLIs spawned here inherit the choice.
+process.env.CHAOS_LOCAL_S3 = 's3rver';
+
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-replay-s3-'));

@@ -62,9 +62,10 @@ async function replayCommand(file: string, o: { mode?: string; json?: boolean })
     trial = { ...trial, config: { ...trial.config, store: 'fs' }, schedule: { ...trial.schedule, faults: asProcessSchedule(trial.schedule.faults, hits) } };
   } else if (mode === 'sim' && replay.mode === 'process') {
     // The simulation runs over in-memory parts: no S3, no Kafka, no lazy filesystem, no storage server to take down.
-    const isStorage = (f: Fault) => f.kind === 'storage-restart' || f.kind === 'storage-outage';
+    // Faults that need real processes or real servers (S3 server, Kafka broker, a second engine process).
+    const isStorage = (f: Fault) => f.kind === 'storage-restart' || f.kind === 'storage-outage' || f.kind === 'broker-restart' || f.kind === 'zombie';
     const storage = trial.schedule.faults.filter(isStorage);
-    if (storage.length) process.stderr.write(`chaos replay: --mode sim has no storage server: ${storage.length} storage fault(s) dropped\n`);
+    if (storage.length) process.stderr.write(`chaos replay: --mode sim has no storage server, broker or second engine process: ${storage.length} such fault(s) dropped\n`);
     const { services: _services, ...config } = trial.config;
     trial = {
       ...trial,

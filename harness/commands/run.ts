@@ -132,6 +132,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       onStart: (s) => {
         live = s;
       },
+      ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
@@ -142,6 +143,15 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
+  const { zombieFencingNote } = await import('../properties/run-chaos.js');
+  const zombieNote = zombieFencingNote({ mode, store: resolved.store, sink: resolved.sink, ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}) });
+  if (zombieNote && summary.services) summary.services.notes.push(zombieNote);
+  // What the engines opened must be what was asked: a run that tested something else is not a pass.
+  const notAsked = (summary.servicesOpened ?? []).filter((t) => t.mismatches.length > 0);
+  if (notAsked.length > 0) {
+    summary.ok = false;
+    if (summary.services) summary.services.notes.push(`${notAsked.length} trial(s) did not run against the asked services: ${notAsked[0]!.mismatches[0]}`);
+  }
   const written = await writeRunReport(o.out, summary);
   if (o.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
@@ -166,6 +176,13 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   );
   if (summary.trials === 0) {
     throw new UserError(`no trial ran (budget ${o.budget ?? '-'}): a run that executed nothing proves nothing; give a longer --budget or --runs N`);
+  }
+  if (notAsked.length > 0) {
+    process.stderr.write(
+      `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +
+        `${notAsked[0]!.trialId}: ${notAsked[0]!.mismatches[0]}. Nothing was tested as asked (exit 2); see servicesOpened in the report\n`,
+    );
+    return 2;
   }
   return summary.ok ? 0 : 1;
 }

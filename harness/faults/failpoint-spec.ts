@@ -16,6 +16,10 @@ export function failpointOf(fault: Fault | undefined): FailpointSpec | undefined
       return { name: fault.failpoint, occurrence: fault.occurrence, action: { type: 'tear' } };
     case 'io-error':
       return { name: fault.failpoint, occurrence: fault.occurrence, action: { type: 'throw' } };
+    case 'broker-restart':
+      // Hold the Kafka sink between sending a batch in its transaction and committing it, while the
+      // nemesis kills the broker (it strikes on this failpoint's `failpoint.fired` event).
+      return fault.midTransaction ? { name: 'sink.before-rename', occurrence: fault.occurrence ?? 1, action: { type: 'delay', ms: 1500 } } : undefined;
     default:
       return undefined;
   }

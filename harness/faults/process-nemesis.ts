@@ -6,6 +6,12 @@
  *   executor's own crash there (its `failpoint.fired` / `executor.lost`);
  * - storage-restart / storage-outage: once S3 is open (`services.opened`) and the n-th event has
  *   passed, SIGKILL the S3 server and restart it, or cut it off through the TCP fault proxy;
+ * - broker-restart: once Kafka is open and the n-th event has passed — or, mid-transaction, when the
+ *   engine reports it is held at `sink.before-rename` (rows sent, not committed) — SIGKILL the
+ *   Kafka broker and restart it on the same data `downMs` later;
+ * - zombie: after the n-th event, SIGSTOP the engine (or leave it running) and have the driver start
+ *   its successor on the same checkpoint; SIGCONT it once the successor is under way. It must NOT
+ *   kill the zombie: whether the engine fences it is what the fault tests;
  * - failpoint faults strike from inside (the engine SIGKILLs itself); they are recorded from
  *   their `failpoint.fired` event.
  */
@@ -23,11 +29,17 @@ export interface ProcessNemesis {
   disarm(): void;
   /** After the process ended: bring a service the nemesis took down back (restart it, end the outage). */
   settle(): Promise<void>;
+  /** Zombie fault: let a paused zombie run again (SIGCONT), saying when; a no-op when it is not paused. */
+  resumeZombie(when: string): void;
 }
 
 export interface NemesisServices {
   /** The S3 server of the run (storage faults need it; storage-outage also needs its proxy). */
   storage?: ServiceHandle;
+  /** The run's Kafka broker (broker-restart). */
+  broker?: ServiceHandle;
+  /** Zombie fault: start the successor incarnation now; returns its pid. */
+  startSuccessor?: () => number;
 }
 
 export function processNemesis(fault: Fault | undefined, services: NemesisServices = {}): ProcessNemesis {
@@ -39,6 +51,20 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
   let storageDown: Promise<void> | undefined;
   let outageOn = false;
   const storage = services.storage;
+  const broker = services.broker;
+  let brokerDown: Promise<void> | undefined;
+  let zombie: { proc: EngineProcess; paused: boolean; hit: FaultHit } | undefined;
+
+  function strikeBroker(f: Extract<Fault, { kind: 'broker-restart' }>, where: string): void {
+    if (!broker || brokerDown) return;
+    hits.push({ kind: 'broker-restart', where: `${broker.name} broker killed ${where}, down ${f.downMs}ms`, at: Date.now() });
+    brokerDown = (async () => {
+      await broker.kill();
+      await new Promise((r) => setTimeout(r, f.downMs));
+      await broker.restart();
+    })();
+    brokerDown.catch(() => {}); // surfaced by settle()
+  }
 
   function strikeStorage(f: Extract<Fault, { kind: 'storage-restart' | 'storage-outage' }>, n: number): void {
     if (!storage) return;
@@ -69,14 +95,21 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
     async settle() {
       if (timer) clearTimeout(timer);
       if (storageDown) await storageDown;
+      if (brokerDown) await brokerDown;
       // The next incarnation starts against a healthy service: the outage ends with this process.
       if (outageOn) storage?.proxy?.pass();
+    },
+    resumeZombie(when) {
+      if (!zombie?.paused) return;
+      zombie.paused = false;
+      zombie.hit.where += `, resumed (SIGCONT) ${when}`;
+      zombie.proc.kill('SIGCONT', { group: true });
     },
     onEvent(event, n, proc) {
       if (event.type === 'executor.started') executors.set(event.executorId, event.pid);
       if (event.type === 'executor.lost') executors.delete(event.executorId);
       if (event.type === 'services.opened') storageOpened = true;
-      if (event.type === 'failpoint.fired' && fault && armedInside) {
+      if (event.type === 'failpoint.fired' && fault && armedInside && fault.kind !== 'broker-restart') {
         hits.push({ kind: fault.kind, where: event.name, at: event.t || Date.now(), failpoint: { name: event.name, occurrence: event.occurrence } });
       }
       if (fault?.kind === 'kill-executor' && fault.executorFailpoint) {
@@ -86,7 +119,24 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
         }
         return;
       }
-      if (!fault || timer || storageDown || outageOn) return;
+      if (fault?.kind === 'broker-restart' && fault.midTransaction && event.type === 'failpoint.fired' && event.name === 'sink.before-rename') {
+        strikeBroker(fault, `mid-transaction (batch rows sent, not committed; ${event.name}:${event.occurrence})`);
+        return;
+      }
+      if (!fault || timer || storageDown || outageOn || brokerDown || zombie) return;
+      if (fault.kind === 'broker-restart' && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
+        strikeBroker(fault, `after event #${n}`);
+        return;
+      }
+      if (fault.kind === 'zombie' && n === fault.afterEvents && event.type !== 'engine.finished' && services.startSuccessor) {
+        if (fault.pause) proc.kill('SIGSTOP', { group: true });
+        const hit: FaultHit = { kind: 'zombie', where: `${fault.pause ? 'paused (SIGSTOP)' : 'left running'} after event #${n}`, at: Date.now() };
+        hits.push(hit);
+        zombie = { proc, paused: fault.pause, hit };
+        const successor = services.startSuccessor();
+        hit.where += `; successor pid ${successor} started on the same checkpoint`;
+        return;
+      }
       if (fault.kind === 'kill-random' && n === fault.afterEvents) {
         timer = setTimeout(() => {
           hits.push({ kind: 'kill-random', where: `event #${n} +${fault.delayMs}ms`, at: Date.now() });

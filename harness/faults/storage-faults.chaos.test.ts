@@ -16,10 +16,13 @@ import { resolveServices, type Services } from '../services/index.js';
 import { distEntry } from '../services/dist-entry.js';
 import { runTrial, type TrialOptions } from '../trial/run-trial.js';
 
+// These tests are about s3rver (the embedded default); engines and CLIs spawned here inherit the choice.
+process.env.CHAOS_LOCAL_S3 = 's3rver';
+
 let services: Services;
 let trialOpts: TrialOptions;
 beforeAll(async () => {
-  services = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', proxy: true, log: () => {} });
+  services = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', proxy: true, s3Server: 's3rver', log: () => {} });
   trialOpts = { engineArgs: services.engineArgs, env: services.env, storage: services.storage! };
 });
 afterAll(async () => {

@@ -88,7 +88,11 @@ export async function runFailureFree(spec: TrialSpec): Promise<string[]> {
   const failpoints = Failpoints.disarmed();
   const checkpoint = new MemoryCheckpointStore('memory://reference-checkpoint', { failpoints });
   const output = new MemoryCheckpointStore('memory://reference-output', { failpoints });
-  await runStreamingQuery(streamingRunOptions(spec), { checkpoint, output, failpoints, events: nullEventSink });
+  // The reference is the rows, not where they go: a Kafka or S3 sink's output is judged against
+  // the same rows written by the files sink in memory (the append sink keeps its own kind).
+  const opts = streamingRunOptions(spec);
+  const sink = opts.sink === 'append' ? 'append' : 'files';
+  await runStreamingQuery({ ...opts, sink }, { checkpoint, output, failpoints, events: nullEventSink });
   return readOutputRows(output);
 }
 

@@ -39,7 +39,8 @@ export interface TrialArbOptions {
   services?: TrialConfig['services'];
 }
 
-export type StorageFaultKind = 'storage-restart' | 'storage-outage';
+/** Faults that depend on what the run's services can do: the S3 server (storage-*), the Kafka broker (broker-restart), a store that fences stale writers (zombie). */
+export type StorageFaultKind = 'storage-restart' | 'storage-outage' | 'broker-restart' | 'zombie';
 
 /** The failpoints a scenario kind offers to each fault kind. */
 export interface FailpointSets {
@@ -67,7 +68,8 @@ export function failpointSets(kind: 'streaming' | 'batch'): FailpointSets {
 export function batchFaultKinds(mode: Mode, executors: boolean, storageFaults: readonly StorageFaultKind[] = []): FaultKind[] {
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery'];
   if (mode === 'process' && executors) kinds.push('kill-executor');
-  if (mode === 'process') kinds.push(...storageFaults);
+  // Batch jobs have no Kafka and no write-once streaming logs to fence a zombie with: S3 faults only.
+  if (mode === 'process') kinds.push(...storageFaults.filter((k) => k === 'storage-restart' || k === 'storage-outage'));
   return kinds;
 }
 
@@ -252,6 +254,24 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
       return fc
         .record({ afterEvents: storageAfterEvents, downMs: fc.integer({ min: 0, max: 1200 }) })
         .map((e) => ({ faults: [{ kind: 'storage-restart' as const, ...e }], ...none }));
+    case 'broker-restart':
+      return fc
+        .record({
+          afterEvents: storageAfterEvents,
+          // A broker restart is a JVM start: seconds. Short downtimes are enough to lose connections.
+          downMs: fc.integer({ min: 0, max: 800 }),
+          midTransaction: fc.boolean(),
+          occurrence: fc.integer({ min: 1, max: 3 }),
+        })
+        .map(({ midTransaction, occurrence, ...e }) => ({ faults: [{ kind: 'broker-restart' as const, ...e, ...(midTransaction ? { midTransaction, occurrence } : {}) }], ...none }));
+    case 'zombie':
+      return fc
+        .record({
+          afterEvents: fc.integer({ min: 2, max: 14 }),
+          pause: fc.boolean(),
+          resumeAfterEvents: fc.integer({ min: 3, max: 20 }),
+        })
+        .map((e) => ({ faults: [{ kind: 'zombie' as const, ...e }], ...none }));
     case 'storage-outage':
       return fc
         .record({

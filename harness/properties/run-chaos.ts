@@ -21,6 +21,7 @@ import {
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
 import { closeEnginePool, openEnginePool } from '../process/engine-process.js';
+import { checkServicesOpened } from '../oracle/services-opened.js';
 import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
 import { hashString } from '../../engine/random.js';
@@ -78,6 +79,10 @@ export interface ChaosRunOptions {
   requireFaults?: boolean;
   /** Called once with the summary the run fills in as trials finish (what Ctrl-C writes as a partial report). */
   onStart?: (live: RunSummary) => void;
+  /** The run's Kafka broker (process mode, Kafka source or sink): enables broker-restart. */
+  broker?: ServiceHandle;
+  /** Does the run's S3 server enforce If-None-Match? (zombie faults need a store that can fence) */
+  s3ConditionalWrites?: boolean;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
   onFailure?: (f: FailureSummary) => void;
 }
@@ -138,10 +143,28 @@ function usesServices(opts: ChaosRunOptions, kind: ChaosScenario['kind']): boole
   return kind === 'streaming' && (opts.source === 'kafka' || opts.sink === 'kafka');
 }
 
-/** Storage faults the run's services support: a restartable S3 server the checkpoint lives on, and a proxy in front of it. */
-export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage'>): StorageFaultKind[] {
-  if (opts.mode !== 'process' || opts.store !== 's3' || !opts.storage) return [];
-  return opts.storage.proxy ? ['storage-restart', 'storage-outage'] : ['storage-restart'];
+/**
+ * Faults that depend on the run's services: a restartable S3 server the checkpoint lives on (and a
+ * proxy in front of it), a Kafka broker the run owns, and zombies — offered only where the store
+ * can fence a stale writer (fs; S3 that enforces If-None-Match): on s3rver fencing is not
+ * verifiable here (zombieFencingNote says so in the summary).
+ */
+export function storageFaultKinds(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'storage' | 'broker' | 'source' | 'sink' | 's3ConditionalWrites'>): StorageFaultKind[] {
+  if (opts.mode !== 'process') return [];
+  const kinds: StorageFaultKind[] = [];
+  if (opts.store === 's3' && opts.storage) kinds.push(...(opts.storage.proxy ? (['storage-restart', 'storage-outage'] as const) : (['storage-restart'] as const)));
+  if (opts.broker && (opts.source === 'kafka' || opts.sink === 'kafka')) kinds.push('broker-restart');
+  if (zombieFencingNote(opts) === undefined) kinds.push('zombie');
+  return kinds;
+}
+
+/** Why zombie faults are not drawn in this run, or undefined when they are. */
+export function zombieFencingNote(opts: Pick<ChaosRunOptions, 'mode' | 'store' | 'sink' | 's3ConditionalWrites'>): string | undefined {
+  if (opts.mode !== 'process') return 'zombie: process mode only';
+  if ((opts.store === 's3' || opts.sink === 's3') && opts.s3ConditionalWrites !== true) {
+    return 'zombie: fencing not verifiable here — the S3 server ignores If-None-Match (s3rver), so a stale writer cannot be fenced; zombie faults were not drawn';
+  }
+  return undefined;
 }
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
@@ -180,6 +203,7 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.storage ? { storage: opts.storage } : {}),
+    ...(opts.broker ? { broker: opts.broker } : {}),
   };
   const storageFaults = storageFaultKinds(opts);
   const untilCovered = opts.untilCovered;
@@ -235,6 +259,7 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
         entry.kills += h.kills;
         tallyTrial(summary.faultKinds, spec, h);
         exploration.add(h);
+        if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {

@@ -22,7 +22,7 @@ import { readOutputRows } from '../../engine/streaming/run.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-kill-'));
 let services: Services;
 beforeAll(async () => {
-  services = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', log: () => {} });
+  services = await resolveServices({ services: 'local', store: 's3', source: 'log', sink: 'files', s3Server: 's3rver', log: () => {} });
 });
 afterAll(async () => {
   await services?.close();

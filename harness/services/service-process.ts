@@ -48,6 +48,8 @@ export class ServiceProcess {
       stderr: 'pipe',
       reject: false,
       cleanup: true,
+      // Never SIGKILL the watchdog on our own: it is what kills the service's group.
+      forceKillAfterDelay: false,
       ...(env ? { env: { ...process.env, ...env } } : {}),
     }) as Guard;
     this.guard = guard;
@@ -87,11 +89,18 @@ export class ServiceProcess {
     await this.exited;
   }
 
-  /** SIGTERM to the group via the watchdog (SIGKILL after the grace period); resolves when it is gone. */
+  /** SIGTERM to the group, SIGKILL after the grace period; resolves when it is gone. */
   async stop(): Promise<void> {
-    const guard = this.guard;
-    if (!guard || this.pid === undefined) return;
-    guard.kill('SIGTERM');
+    const pid = this.pid;
+    if (pid === undefined) return;
+    signalTree(pid, 'SIGTERM', true);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.cmd.graceMs ?? 5000);
+    });
+    await Promise.race([this.exited, grace]);
+    clearTimeout(timer);
+    if (this.pid === pid) signalTree(pid, 'SIGKILL', true);
     await this.exited;
   }
 

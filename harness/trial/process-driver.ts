@@ -4,6 +4,11 @@
  * by a timer after its n-th event (a random instant), or by killing one of its executors.
  * With lost writes on, the engine runs over a lazy filesystem and after each kill its unsynced
  * writes are dropped before the restart, as a power cut would.
+ *
+ * A zombie fault does not kill: after the old incarnation's n-th event (paused with SIGSTOP, or left
+ * running) its successor is started on the same checkpoint; the old one is resumed (SIGCONT) once the
+ * successor has reached its m-th event. The successor is the next incarnation the restart loop runs
+ * (it is adopted, not spawned again); the zombie's own exit is judged by the restart loop.
  */
 import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
@@ -12,7 +17,7 @@ import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
 import { UserError } from '../../engine/errors.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
-import { spawnEngine } from '../process/engine-process.js';
+import { spawnEngine, type EngineProcess, type SpawnOptions } from '../process/engine-process.js';
 import { processNemesis } from '../faults/process-nemesis.js';
 import { openTrialS3Store, readTrialOutputs, servicesViewFromEngineArgs } from '../services/trial-io.js';
 import type { ServiceHandle } from '../services/types.js';
@@ -28,7 +33,15 @@ export interface ProcessDriverOptions {
   env?: Record<string, string>;
   /** The run's S3 server, for storage faults. */
   storage?: ServiceHandle;
+  /** The run's Kafka broker, for broker faults. */
+  broker?: ServiceHandle;
 }
+
+/**
+ * Kafka open retry budget of engines in Kafka trials: a broker the nemesis restarted takes seconds
+ * (a JVM) to answer again; an engine started meanwhile waits for it instead of failing its config check.
+ */
+const KAFKA_TRIAL_ENV: Record<string, string> = { CHAOS_KAFKA_OPEN_TIMEOUT_MS: '90000' };
 
 /**
  * S3 retry budget of engines in trials with storage faults, so an outage longer than it fails the
@@ -48,26 +61,50 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
   const dirs = { checkpoint: path.join(root, 'checkpoint'), output: path.join(root, 'output') };
   const lazyFs = spec.schedule.lostWrites;
   let planned = false;
+  const usesKafka = spec.config.source === 'kafka' || spec.config.sink === 'kafka';
+  /** `chaos engine run` arguments of one incarnation. */
+  const argsFor = (fault: Fault | undefined, partitions: number): string[] => {
+    const failpoints = failpointFlag(fault);
+    const executorFailpoints = executorFailpointFlag(fault);
+    const args =
+      spec.kind === 'batch'
+        ? [...batchRunArgs(spec, dirs, failpoints), ...batchServiceArgs(spec, opts.engineArgs ?? [])]
+        : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
+    if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
+    return args;
+  };
+  const spawn = (fault: Fault | undefined, partitions: number, onEvent: SpawnOptions['onEvent']) => {
+    const storageFaults = spec.schedule.faults.some(isStorageFault);
+    return spawnEngine(argsFor(fault, partitions), {
+      ...(onEvent ? { onEvent } : {}),
+      timeoutMs: Math.max(1000, opts.deadline - Date.now()),
+      // CHAOS_COVERAGE: the engine reports its coverage points (engine/coverage.ts) as events.
+      env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), ...(usesKafka ? KAFKA_TRIAL_ENV : {}), CHAOS_COVERAGE: '1', ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
+    });
+  };
+  /** The successor a zombie fault started, adopted as the next incarnation. */
+  let adopted: { index: number; proc: EngineProcess; startedAt: number } | undefined;
   return {
     mode: 'process',
     async run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult> {
-      const startedAt = Date.now();
-      const failpoints = failpointFlag(fault);
-      const nemesis = processNemesis(fault, opts.storage ? { storage: opts.storage } : {});
-      const faultsHit = nemesis.hits;
-      const executorFailpoints = executorFailpointFlag(fault);
-      const args =
-        spec.kind === 'batch'
-          ? [...batchRunArgs(spec, dirs, failpoints), ...batchServiceArgs(spec, opts.engineArgs ?? [])]
-          : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
-      if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
-      const storageFaults = spec.schedule.faults.some(isStorageFault);
-      const proc = spawnEngine(args, {
-        onEvent: nemesis.onEvent,
-        timeoutMs: Math.max(1000, opts.deadline - Date.now()),
-        // CHAOS_COVERAGE: the engine reports its coverage points (engine/coverage.ts) as events.
-        env: { ...(storageFaults ? STORAGE_FAULT_RETRY_ENV : {}), CHAOS_COVERAGE: '1', ...opts.env, ...(spec.config.mutant ? { CHAOS_MUTANT: spec.config.mutant } : {}) },
+      const adopt = adopted?.index === index ? adopted : undefined;
+      const startedAt = adopt?.startedAt ?? Date.now();
+      const nemesis = processNemesis(fault, {
+        ...(opts.storage ? { storage: opts.storage } : {}),
+        ...(opts.broker ? { broker: opts.broker } : {}),
+        startSuccessor: () => {
+          // The zombie fault: the next incarnation starts now, on the same checkpoint, fault-free.
+          const resumeAt = fault?.kind === 'zombie' ? fault.resumeAfterEvents : 1;
+          const successor = spawn(undefined, partitions, (_event, n) => {
+            if (n === resumeAt) nemesis.resumeZombie(`after the successor's event #${n}`);
+          });
+          adopted = { index: index + 1, proc: successor, startedAt: Date.now() };
+          void successor.done.then(() => nemesis.resumeZombie('when the successor exited'));
+          return successor.pid;
+        },
       });
+      const faultsHit = nemesis.hits;
+      const proc = adopt ? adopt.proc : spawn(fault, partitions, nemesis.onEvent);
       let exit;
       try {
         exit = await proc.done;
@@ -87,7 +124,17 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
       // Storage gone for longer than the engine's retries: the attempt must fail cleanly (exit 1, a
       // message saying so), and then it is restarted like a killed one. Any other exit is judged.
       const failedOnStorage = isStorageFault(fault) && faultsHit.length > 0 && exit.exitCode === 1 && exit.signal === null;
-      const killedByNemesis = ((exit.signal === 'SIGKILL' && (selfKilled || exit.killedByHarness)) || failedOnIoError || failedOnStorage) && Date.now() <= opts.deadline;
+      // The broker killed under it: the attempt fails cleanly (exit 1, "… failed against …") and is restarted.
+      const failedOnBroker = fault?.kind === 'broker-restart' && faultsHit.length > 0 && exit.exitCode === 1 && exit.signal === null;
+      // A zombie is never restarted itself: its successor already runs (the next incarnation); the restart loop judges its exit.
+      const replacedBySuccessor = fault?.kind === 'zombie' && adopted?.index === index + 1;
+      // The successor of a zombie that was still running may be the one refused (first writer wins
+      // each write-once file, as in Spark's offset and commit logs): restarted like an orchestrator
+      // would, once the zombie is gone.
+      const refusedBesideZombie = adopt !== undefined && exit.exitCode === 1 && exit.signal === null && /fenced/.test(exit.stderr);
+      const killedByNemesis =
+        ((exit.signal === 'SIGKILL' && (selfKilled || exit.killedByHarness)) || failedOnIoError || failedOnStorage || failedOnBroker || replacedBySuccessor || refusedBesideZombie) &&
+        Date.now() <= opts.deadline;
       // An executor kill leaves the driver alive: it recovers in place, so it is a fault hit, not a restart.
       const clean = exit.exitCode === 0;
       return {

@@ -62,6 +62,7 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
         return { incarnations, finished: false, kills, verdicts };
       }
     }
+    if (r.fault?.kind === 'zombie' && r.faultsHit.some((h) => h.kind === 'zombie')) verdicts.push(zombieVerdict(i, r));
     if (killed) {
       if (r.exit.signal === 'SIGKILL') kills++;
       const lost = driver.afterKill();
@@ -94,4 +95,27 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
       : `input not fully processed after ${incarnations.length} incarnations (${faults.length} faults scheduled): a crash loop`,
   });
   return { incarnations, finished: false, kills, verdicts };
+}
+
+/**
+ * A zombie (an incarnation whose successor was started while it still ran) must either be fenced —
+ * exit 1 with the engine's "fenced: …" message — or finish (exit 0) having won every write-once file
+ * it published (first writer wins, as in Spark's offset/commit logs: a zombie left running can win
+ * and its successor is then the one refused, and restarted);
+ * whether its writes mixed into the output is the exactly-once checker's business. Anything else
+ * (a crash, another error) is a failure of its own.
+ */
+export function zombieVerdict(i: number, r: Incarnation): Verdict {
+  const text = (r.stderrTail ?? '').trim();
+  const fenced = r.exit.code === 1 && /fenced/.test(text);
+  const ok = fenced || r.exit.code === 0;
+  return {
+    checker: 'zombie-fenced',
+    ok,
+    message: fenced
+      ? `zombie incarnation ${i} was fenced: ${text.split('\n').find((l) => /fenced/.test(l))?.slice(0, 240)}`
+      : r.exit.code === 0
+        ? `zombie incarnation ${i} finished (exit 0): it won every write-once checkpoint file it wrote (its successor, if it collided, was the one refused and restarted)`
+        : `zombie incarnation ${i} exited with ${r.exit.signal ?? `code ${r.exit.code}`} instead of being fenced (exit 1, "fenced: …"): ${text.slice(0, 300) || '(no message)'}`,
+  };
 }

@@ -20,6 +20,8 @@ export interface TrialOptions {
   env?: Record<string, string>;
   /** The run's S3 server (process mode): storage faults kill/restart it or cut it off through its proxy. */
   storage?: ServiceHandle;
+  /** The run's Kafka broker (process mode): broker-restart kills and restarts it. */
+  broker?: ServiceHandle;
 }
 
 const modelCache = new Map<string, string[]>();
@@ -83,7 +85,7 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
 
   // The bound covers the engine's incarnations, not the reference computed above.
   const deadline = Date.now() + timeoutMs;
-  const driver = mode === 'sim' ? (spec.kind === 'batch' ? await (await import('./batch.js')).batchSimDriver(spec) : await simDriver(spec)) : await processDriver(spec, { deadline, ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.storage ? { storage: opts.storage } : {}) });
+  const driver = mode === 'sim' ? (spec.kind === 'batch' ? await (await import('./batch.js')).batchSimDriver(spec) : await simDriver(spec)) : await processDriver(spec, { deadline, ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.storage ? { storage: opts.storage } : {}), ...(opts.broker ? { broker: opts.broker } : {}) });
   try {
     const loop = await restartUntilDone(spec, driver, deadline);
     history.incarnations = loop.incarnations;

@@ -7,7 +7,7 @@ import type { Mode, TrialSpec } from '../history.js';
 import type { ResolvedServices, ServiceOptions } from '../services-hook.js';
 import type { TrialOptions } from './run-trial.js';
 
-export type TrialServiceOptions = Pick<TrialOptions, 'engineArgs' | 'env' | 'storage'>;
+export type TrialServiceOptions = Pick<TrialOptions, 'engineArgs' | 'env' | 'storage' | 'broker'>;
 
 /** Resolve the services (a UserError, exit 2, when they cannot be provided). Close them with `.close()`. */
 export async function resolveTrialServices(opts: ServiceOptions): Promise<ResolvedServices> {
@@ -21,6 +21,7 @@ export function trialServiceOptions(resolved: ResolvedServices): TrialServiceOpt
     ...(resolved.engineArgs ? { engineArgs: resolved.engineArgs } : {}),
     ...(resolved.env ? { env: resolved.env } : {}),
     ...(resolved.storage ? { storage: resolved.storage } : {}),
+    ...(resolved.broker ? { broker: resolved.broker } : {}),
   };
 }
 
