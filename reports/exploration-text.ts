@@ -21,6 +21,7 @@ export function knobValueText(v: number): string {
 export function knobLine(k: KnobSpread): string {
   const values = k.values.map((v) => v.value);
   if (values.length === 0) return `${k.flag}: not drawn`;
+  if (values.length === 1) return `${k.flag} ${knobValueText(values[0]!)} only (${k.why})`;
   const range = values.length === 1 ? knobValueText(values[0]!) : `${knobValueText(values[0]!)}–${knobValueText(values[values.length - 1]!)}`;
   const edges = k.edges.filter((e) => e.value !== k.engineDefault).map((e) => `${knobValueText(e.value)} ×${e.trials}`);
   return `${k.flag} ${range} (${values.length} values; default ${k.engineDefault} ×${k.atDefault}${edges.length ? `; edges ${edges.join(', ')}` : ''})`;

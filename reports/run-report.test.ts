@@ -109,8 +109,8 @@ describe('what the run explored', () => {
       neverHit: ['recovery.fallback-older-state'],
       untilCovered: { min: 2, reached: false, below: ['recovery.fallback-older-state'] },
       knobs: [
-        { knob: 'retainBatches', flag: '--retain-batches', engineDefault: 20, values: [{ value: 0, trials: 4 }, { value: 20, trials: 6 }], atDefault: 6, edges: [{ value: 0, trials: 4 }, { value: 1, trials: 0 }] },
-        { knob: 'checkpointInterval', flag: '--checkpoint-interval', engineDefault: 1, values: [{ value: 1, trials: 7 }, { value: 100_000, trials: 3 }], atDefault: 7, edges: [{ value: 100_000, trials: 3 }] },
+        { knob: 'retainBatches', flag: '--retain-batches', engineDefault: 20, why: 'what retention deletes', values: [{ value: 0, trials: 4 }, { value: 20, trials: 6 }], atDefault: 6, edges: [{ value: 0, trials: 4 }, { value: 1, trials: 0 }] },
+        { knob: 'checkpointInterval', flag: '--checkpoint-interval', engineDefault: 1, why: 'which versions are durable', values: [{ value: 1, trials: 7 }, { value: 100_000, trials: 3 }], atDefault: 7, edges: [{ value: 100_000, trials: 3 }] },
       ],
       runLengths: { trials: 10, maxBatches: 350, medianBatches: 40, atLeast100: 3, threeOrMoreIncarnations: 5 },
       faultSpace: [

@@ -31,6 +31,9 @@ import { sourcePositionOffByOne } from './source-position-off-by-one.js';
 import { nonDeterministicOperator } from './non-deterministic-operator.js';
 import { missingFsync } from './missing-fsync.js';
 import { batchMutants, type BatchMutant } from './batch/index.js';
+import { retentionIgnoresStateChain } from './retention-ignores-state-chain.js';
+import { deltaChainDepthCapped } from './delta-chain-depth-capped.js';
+import { emptyStateBeforeFirstCheckpoint } from './empty-state-before-first-checkpoint.js';
 
 export interface EngineParts {
   protocol: StreamingProtocol;
@@ -63,6 +66,10 @@ export const mutants: Record<string, Mutant | BatchMutant> = {
   'source-position-off-by-one': sourcePositionOffByOne,
   'non-deterministic-operator': nonDeterministicOperator,
   'missing-fsync': missingFsync,
+  // Reachable only under a non-default knob or after a long run (issue 15): caught because the generator draws them.
+  'retention-ignores-state-chain': retentionIgnoresStateChain,
+  'delta-chain-depth-capped': deltaChainDepthCapped,
+  'empty-state-before-first-checkpoint': emptyStateBeforeFirstCheckpoint,
 };
 
 export const correctParts: EngineParts = { protocol: correctProtocol, io: realFsIo };

@@ -66,6 +66,14 @@ describe('coverage points', () => {
     expect(hits(got.events[1]!)).toEqual(expect.arrayContaining(['recovery.state-from-delta-chain', 'recovery.replay-beyond-snapshot']));
     const snapshots = await runWithFaults({ ...base, checkpointInterval: 2, snapshotEvery: 1 }, ['commits.written:7:crash']);
     expect(hits(snapshots.events[1]!)).not.toContain('recovery.replay-beyond-snapshot');
+    // Replaying from version 0 is not "beyond a snapshot", even though the replay itself writes deltas.
+    const many = { ...base, input: { keys: 200 } };
+    const stores = memoryStores();
+    await expect(runWithFaults(many, ['offsets.written:8:crash'], stores, 1)).rejects.toThrow(/no incarnation finished/);
+    for (const k of stores.checkpoint.objects.keys()) if (k.startsWith('state/')) stores.checkpoint.objects.set(k, new Uint8Array([7]));
+    const scratch = await runWithFaults(many, [], stores);
+    expect(hits(scratch.events[0]!)).toEqual(expect.arrayContaining(['recovery.state-from-scratch', 'recovery.replay-from-wal', 'state.delta-written']));
+    expect(hits(scratch.events[0]!)).not.toContain('recovery.replay-beyond-snapshot');
   });
 
   it('torn commit, offsets and metadata files, a re-run batch, a restored watermark, a finished query', async () => {

@@ -93,6 +93,8 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       const version = await protocol.loadState(ctx, log.lastCommitted + 1, log.lastCommitted);
       ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: version, attempt });
       await reach(ctx, 'recovery.state-loaded');
+      // Before the replay below rewrites versions: whether the loaded version came from a delta chain.
+      const loadedFromDeltas = ctx.coverage.armed && ctx.states.some((s) => s.deltasSinceSnapshot > 0);
       // Rebuild state: re-run committed batches after the loaded version from their WAL ranges.
       // Their output is already committed, so it is not handed to the sink again.
       let watermark = log.lastCommit?.nextBatchWatermarkMs ?? 0;
@@ -109,7 +111,7 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       ctx.events.emit({ type: 'recovery.replayed', batches: replayed, fromBatch: version, toBatch: log.lastCommitted, ms: performance.now() - replayStart });
       if (replayed > 0 && ctx.states.length > 0) {
         ctx.coverage.hit('recovery.replay-from-wal');
-        if (ctx.states.some((s) => s.deltasSinceSnapshot > 0)) ctx.coverage.hit('recovery.replay-beyond-snapshot');
+        if (loadedFromDeltas) ctx.coverage.hit('recovery.replay-beyond-snapshot');
         if (replayed > ctx.opts.retainBatches) ctx.coverage.hit('recovery.replay-beyond-retention');
       }
       if (watermark > 0) ctx.coverage.hit('recovery.watermark-restored');

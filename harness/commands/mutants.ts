@@ -60,12 +60,14 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const { huntMutants } = await import('../mutants/hunt.js');
   const started = Date.now();
-  process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each at most), seed ${seed}\n`);
+  process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each, plus what earlier ones leave over), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
     // Each mutant is hunted on the scenarios of the engine it breaks (streaming or batch).
     scenarios: chaosScenarios('all'),
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
+    // Time a quickly caught mutant leaves over goes to the ones after it.
+    totalBudgetMs: budgetMs,
     seed,
     outDir: o.out,
     ...(mode ? { mode } : {}),

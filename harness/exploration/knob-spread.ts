@@ -11,6 +11,8 @@ export interface KnobSpread {
   knob: KnobName;
   flag: string;
   engineDefault: number;
+  /** What the knob changes (and where it is drawn), from harness/properties/knobs.ts. */
+  why: string;
   /** Trials per value, ascending by value. */
   values: Array<{ value: number; trials: number }>;
   /** Trials at the engine default, and at each edge value. */
@@ -56,6 +58,7 @@ export class KnobSpreadTally {
         knob: k.name,
         flag: k.flag,
         engineDefault: k.engineDefault,
+        why: k.why,
         values,
         atDefault: m.get(k.engineDefault) ?? 0,
         edges: k.edges.map((value) => ({ value, trials: m.get(value) ?? 0 })),

@@ -37,6 +37,11 @@ export interface HuntOptions {
   scenarios: ChaosScenario[];
   /** Budget per mutant. */
   budgetMs: number;
+  /**
+   * A total budget instead: each mutant gets an equal share of what is left, so the time a quickly
+   * caught mutant did not need goes to the ones after it (those that need a long run or a rare knob).
+   */
+  totalBudgetMs?: number;
   seed: number;
   /** sim for mutants sim can expose; process for those that need real processes (or all, when forced). */
   mode?: Mode;
@@ -48,7 +53,9 @@ export interface HuntOptions {
 
 export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
   const results: MutantResult[] = [];
-  for (const m of o.mutants) {
+  const huntStarted = Date.now();
+  for (const [i, m] of o.mutants.entries()) {
+    const budgetMs = o.totalBudgetMs !== undefined ? Math.max(1000, (huntStarted + o.totalBudgetMs - Date.now()) / (o.mutants.length - i)) : o.budgetMs;
     const mode: Mode = o.mode ?? (m.needs === 'process' ? 'process' : 'sim');
     const started = Date.now();
     const failures: FailureSummary[] = [];
@@ -58,7 +65,7 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
     const summary = await runChaos({
       mode,
       scenarios,
-      budgetMs: o.budgetMs,
+      budgetMs,
       seed: o.seed,
       mutant: m.name,
       interleave: true,

@@ -94,6 +94,9 @@ describe('the knob space and long runs', () => {
     // Process mode: executors too (batch and streaming over the local log).
     const proc = fc.sample(trialArb({ mode: 'process', scenario: 'running-totals', kind: 'streaming', executors: true }), { numRuns: 200, seed: 12 });
     expect(new Set(proc.map((s) => s.config.executors))).toEqual(new Set([0, 1, 2]));
+    // ... within its time budget: every batch costs real fsyncs, so runs stay at most 40 batches (20 with > 4 partitions).
+    for (const s of proc) expect(Math.ceil(s.input.size / s.config.maxBatchRecords)).toBeLessThanOrEqual(s.config.partitions > 4 ? 20 : 40);
+    expect(proc.some((s) => s.config.partitions === 16) && proc.some((s) => s.config.checkpointInterval === 100_000)).toBe(true);
   });
 
   it('generates long simulated runs with faults spread over them and clustered crashes in recovery', () => {
@@ -118,6 +121,7 @@ describe('the knob space and long runs', () => {
     const minimal = (out.counterexample as unknown as [import('../history.js').TrialSpec])[0];
     expect(minimal.config.retainBatches).toBe(0);
     expect(minimal.config).toMatchObject({ partitions: 4, checkpointInterval: 1, maxBatchRecords: 100, snapshotEvery: 10 });
-    expect(minimal.schedule.faults.length).toBe(1);
+    // One segment left (a segment is one fault, or a kill followed by the restart fault it sets up).
+    expect(minimal.schedule.faults.length).toBeLessThanOrEqual(2);
   });
 });

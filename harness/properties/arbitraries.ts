@@ -90,7 +90,8 @@ export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: rea
 export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputParams> {
   return fc.record({
     size: fc.integer({ min: minSize, max: maxSize }),
-    keys: fc.integer({ min: 1, max: 40 }),
+    // Sometimes more keys than a batch touches: versions then change only some keys, so delta chains grow (a version where every key changed is a snapshot).
+    keys: fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 41, max: 400 }) }),
     disorderMs: fc.integer({ min: 0, max: 3000 }),
     lateFraction: fc.constantFrom(0, 0.05, 0.2),
     growthBatches: fc.integer({ min: 1, max: 6 }),
@@ -139,6 +140,19 @@ export interface RunShape {
   batches: number;
   checkpointInterval: number;
   partitions: number;
+}
+
+/**
+ * Process mode samples the same knob space within its time budget: every batch costs real fsyncs
+ * (one state file per partition), so a run is held to PROCESS_MAX_BATCHES batches (half that with
+ * more than 4 partitions) by raising the records per batch where the drawn value would exceed it.
+ */
+export const PROCESS_MAX_BATCHES = 40;
+
+function withinProcessBudget(input: InputParams, config: TrialConfig): TrialConfig {
+  const maxBatches = config.partitions > 4 ? PROCESS_MAX_BATCHES / 2 : PROCESS_MAX_BATCHES;
+  const least = Math.ceil(input.size / maxBatches);
+  return config.maxBatchRecords >= least ? config : { ...config, maxBatchRecords: least };
 }
 
 /** A long simulated run: an input of thousands of records in small batches (tens to hundreds of batches). */
@@ -368,7 +382,7 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
     .map(({ long, input, config, ...rest }) => ({
       ...rest,
       input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
-      config: long ? { ...config, maxBatchRecords: long.maxBatchRecords } : config,
+      config: long ? { ...config, maxBatchRecords: long.maxBatchRecords } : o.mode === 'process' && !batch ? withinProcessBudget(input, config) : config,
     }))
     .chain((base) =>
       scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where), batch ? undefined : runShapeOf(base.input, base.config)).map((schedule) => ({ ...base, schedule })),

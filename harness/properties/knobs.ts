@@ -51,7 +51,7 @@ export const KNOBS: readonly Knob[] = [
   { name: 'maxBatchRecords', flag: '--max-batch-records', engineDefault: STREAMING_DEFAULTS.maxBatchRecords, edges: [1], min: 1, max: 150, why: 'batches per run; WAL entries; state versions' },
   { name: 'snapshotEvery', flag: '--snapshot-every', engineDefault: STREAMING_DEFAULTS.snapshotEvery, edges: [1, 2, SNAPSHOT_NEVER], min: 1, max: 50, why: 'delta chain length recovery must follow' },
   { name: 'retainBatches', flag: '--retain-batches', engineDefault: STREAMING_DEFAULTS.retainBatches, edges: [0, 1, 2], min: 0, max: 40, why: 'what retention deletes; which older versions recovery can fall back to' },
-  { name: 'executors', flag: '--executors', engineDefault: 0, edges: [0, 2], min: 0, max: 2, why: 'tasks in executor processes that can be killed (process mode only)' },
+  { name: 'executors', flag: '--executors', engineDefault: 0, edges: [0, 2], min: 0, max: 2, why: 'tasks in executor processes that can be killed; drawn in process mode, simulation runs tasks in-process' },
 ];
 
 export function knob(name: KnobName): Knob {
