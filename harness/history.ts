@@ -133,6 +133,20 @@ export interface TrialConfig {
   services?: 'auto' | 'local' | 'containers' | 'external';
 }
 
+/**
+ * The external target a trial ran (harness/targets): its spec file, the spec's sha256 when it
+ * ran, and the master. Absent for the built-in engine.
+ */
+export interface TargetRef {
+  spec: string;
+  sha256: string;
+  master: string;
+  /** What ran it, e.g. "spark 4.1.1 (Java 17.0.15)". */
+  engine?: string;
+  /** The trial ran with pre-started drivers (incarnation i+1 waited for "go" while i ran). */
+  prestart?: boolean;
+}
+
 /** Everything that determines a trial: fast-check generates it, a replay file stores it. */
 export interface TrialSpec {
   scenario: string;
@@ -146,6 +160,8 @@ export interface TrialSpec {
   schedule: FaultSchedule;
   /** Run the failure-free reference twice (uncached) and compare: a determinism check. */
   checkDeterminism: boolean;
+  /** An external target instead of the built-in engine (`chaos run --target SPEC`). */
+  target?: TargetRef;
 }
 
 export interface ExitStatus {
@@ -179,6 +195,8 @@ export interface Incarnation {
   events: EngineEvent[];
   /** Last lines of stderr (process mode) or the error message (sim), when it did not exit cleanly. */
   stderrTail?: string;
+  /** External targets: named points the incarnation reached (failpoint adapter), e.g. ["offsets.written#1 n=0", ...]. */
+  points?: string[];
 }
 
 export interface LostWritesCount {
@@ -245,6 +263,7 @@ export function trialSpecOf(h: History): TrialSpec {
     config: h.config,
     schedule: h.schedule,
     checkDeterminism: h.verdicts.some((v) => v.checker === 'determinism'),
+    ...(h.target ? { target: h.target } : {}),
   };
 }
 
@@ -322,6 +341,10 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
   /**
    * Process mode: per trial, which store, source and sink each incarnation actually opened (its
    * `services.opened` event) and every difference from what the trial asked for. Any difference

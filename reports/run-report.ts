@@ -122,6 +122,10 @@ export function runMarkdown(s: RunSummary): string {
   if (faultRows(s).length) {
     lines.push(mdTable(FAULT_HEADERS, faultRows(s), ['l', 'r', 'r', 'r']), '');
   }
+  if (s.engine) lines.push(`External target on ${s.engine}.`, '');
+  if (s.failpoints?.length) {
+    lines.push(mdTable(['named failpoint', 'trials armed', 'hits'], s.failpoints.map((f) => [f.name, String(f.armed), String(f.hits)]), ['l', 'r', 'r']), '');
+  }
   const services = servicesLines(s);
   if (services.length) lines.push(...services.map((l) => `- ${l}`), '');
   if (s.exploration) lines.push(...explorationMarkdown(s.exploration));

@@ -44,6 +44,7 @@ export function readReplayFile(file: string): ReplayFile {
 
 async function replayCommand(file: string, o: { mode?: string; json?: boolean }): Promise<number> {
   const replay = readReplayFile(file);
+  if (replay.trial.target) return (await import('./replay-target.js')).replayTarget(replay, o);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : replay.mode;
   const { findScenario } = await import('../../scenarios/index.js');
   findScenario(replay.trial.scenario);

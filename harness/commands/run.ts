@@ -26,6 +26,9 @@ export interface RunCommandOptions {
   trialTimeout?: string;
   path?: string;
   requireFaults?: boolean;
+  target?: string;
+  master?: string;
+  prestart?: boolean;
   untilCovered?: string | boolean;
 }
 
@@ -50,6 +53,9 @@ export function registerRun(program: Command): void {
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
     .option('--require-faults', 'fail the run (exit 1) when a fault kind it armed never struck in any trial')
+    .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
+    .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
     .action(async (o: RunCommandOptions) => {
       const code = await runCommand(o);
       process.exitCode = code;
@@ -58,6 +64,8 @@ export function registerRun(program: Command): void {
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
+  if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
   if (untilCovered !== undefined && o.path !== undefined) throw new UserError('--path re-runs one reported trial; drop --until-covered');

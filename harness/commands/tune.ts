@@ -7,6 +7,7 @@
  * and charting code (vega, listr2) is imported only when `tune` actually runs.
  */
 import type { Command } from 'commander';
+import { UserError } from '../../engine/errors.js';
 import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
 
 export function registerTune(program: Command): void {
@@ -24,7 +25,15 @@ export function registerTune(program: Command): void {
     .option('--no-recovery', 'skip the kill-and-recover trials (faster; expected totals then count lost work only)')
     .option('--out <dir>', 'directory for report.json, report.md, report.html', tuneDefaults.out)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (flags: RawTuneFlags & { json?: boolean }) => {
+    .option('--target <spec.json>', 'tune an external target (a spec with "tune"): interval = its unit, e.g. files per micro-batch')
+    .option('--master <url>', 'Spark master for --target (default: the spec\'s)')
+    .option('--files <n>', 'with --target: input files per run (default 8)')
+    .action(async (flags: RawTuneFlags & { json?: boolean; target?: string; master?: string; files?: string }, cmd: Command) => {
+      if (flags.target !== undefined) {
+        process.exitCode = await (await import('./tune-target.js')).tuneTargetCommand(flags, (name) => cmd.getOptionValueSource(name) === 'default');
+        return;
+      }
+      if (flags.master !== undefined || flags.files !== undefined) throw new UserError('--master and --files need --target SPEC');
       const options = parseTuneFlags(flags);
       const [{ runTune }, { writeTuneReport }, { humanSummary }] = await Promise.all([
         import('../tune/run-tune.js'),
