@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{engine,harness,scenarios,reports,bench}/**/*.test.ts'],
+          include: ['{engine,mutants,scenarios,runtime,harness,reports,bench}/**/*.test.ts'],
           exclude: ['**/*.chaos.test.ts', '**/node_modules/**', 'dist/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -25,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'chaos',
-          include: ['{engine,harness,scenarios,reports,bench}/**/*.chaos.test.ts'],
+          include: ['{engine,mutants,scenarios,runtime,harness,reports,bench}/**/*.chaos.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 120_000,
         },

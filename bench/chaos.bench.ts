@@ -11,7 +11,7 @@ import { chaosScenarios } from '../harness/chaos-scenarios.js';
 import { killFailpoints } from '../harness/faults/failpoint-names.js';
 import type { Fault, Mode, TrialSpec } from '../harness/history.js';
 import { runTrial } from '../harness/trial/run-trial.js';
-import { mutants } from '../engine/mutants/index.js';
+import { mutants } from '../mutants/index.js';
 import { execa } from 'execa';
 
 function rng(seed: number): () => number {
@@ -93,7 +93,8 @@ export async function figures(log: (line: string) => void): Promise<Record<strin
   const budgetMs = Number(process.env['CHAOS_BENCH_MUTANT_BUDGET_MS'] ?? 60_000);
   const results = await huntMutants({
     mutants: Object.entries(mutants).map(([name, m]) => ({ name, ...m })),
-    scenarios: chaosScenarios('all'),
+    // Every scenario: the hunt gives each mutant the scenarios of the engine it breaks (batch mutants: batch jobs).
+    scenarios: await chaosScenarios('all'),
     budgetMs,
     seed: 1,
     onResult: (r) => log(`mutant ${r.name}: ${r.caught ? 'caught' : 'NOT caught'} in ${(r.ms / 1000).toFixed(2)} s, ${r.trials} trials (${r.mode})`),

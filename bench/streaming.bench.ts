@@ -38,8 +38,8 @@ import { openInputDirSource } from '../engine/streaming/wiring.js';
 import { resolveKnobs } from '../engine/streaming/options.js';
 import { reach } from '../engine/streaming/context.js';
 import type { StreamSource } from '../engine/streaming/source.js';
-import { findStreamingScenario } from '../scenarios/streaming/index.js';
-import { mutants } from '../engine/mutants/index.js';
+import { wordcount } from '../scenarios/streaming/wordcount.js';
+import { correctProtocol, type StreamingProtocol } from '../engine/streaming/protocol.js';
 
 const SIZE = Number(process.env.BENCH_STREAMING_SIZE ?? 600_000);
 const BATCH = Number(process.env.BENCH_STREAMING_BATCH ?? 30_000);
@@ -47,39 +47,34 @@ const KEYS = Number(process.env.BENCH_STREAMING_KEYS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_STREAMING_REPEATS ?? 5);
 const WARMUP = Number(process.env.BENCH_STREAMING_WARMUP ?? 0);
 
-const OPTS: StreamingRunOptions = { scenario: 'wordcount', seed: 1, size: SIZE, maxBatchRecords: BATCH, input: { keys: KEYS } };
+const OPTS: StreamingRunOptions = { job: wordcount, seed: 1, size: SIZE, maxBatchRecords: BATCH, input: { keys: KEYS } };
 const KS = [1, 5, 10, 20] as const;
 
 /** The source log, generated into a files directory once and opened (read) before timing: input preparation, the same for every K. */
 async function openSource(inputDir: string): Promise<StreamSource> {
-  const scenario = findStreamingScenario(OPTS.scenario);
+  const scenario = OPTS.job;
   const w = { input: { scenario, seed: OPTS.seed, size: SIZE, knobs: resolveKnobs(scenario, OPTS.input), partitions: 4 }, output: undefined as never, failpoints: Failpoints.disarmed() };
   return openInputDirSource(new FsCheckpointStore(inputDir, { failpoints: Failpoints.disarmed() }), w);
 }
 
-/** The correct protocol with its checkpoint steps timed (through the mutant seam; every configuration runs it, K = 0 included). */
+/** The correct protocol with its checkpoint steps timed (through the engine's protocol seam; every configuration runs it, K = 0 included). */
 const CHECKPOINT_STEPS = new Set(['readMetadata', 'writeMetadata', 'readLog', 'loadState', 'writeOffsets', 'commitState', 'writeCommit', 'cleanup']);
 let checkpointMs = 0;
-const TIMED = 'bench-timed-protocol';
-mutants[TIMED] = {
-  description: 'the correct protocol, with its checkpoint steps timed (bench only)',
-  realWorld: 'none: not a bug',
-  apply: (base) => {
-    const timed = { ...base.protocol } as Record<string, unknown>;
-    for (const [name, step] of Object.entries(base.protocol)) {
-      if (!CHECKPOINT_STEPS.has(name)) continue;
-      timed[name] = async (...a: unknown[]) => {
-        const t0 = performance.now();
-        try {
-          return await (step as (...x: unknown[]) => Promise<unknown>)(...a);
-        } finally {
-          checkpointMs += performance.now() - t0;
-        }
-      };
-    }
-    return { ...base, protocol: timed as unknown as typeof base.protocol };
-  },
-};
+const timedProtocol: StreamingProtocol = (() => {
+  const timed = { ...correctProtocol } as Record<string, unknown>;
+  for (const [name, step] of Object.entries(correctProtocol)) {
+    if (!CHECKPOINT_STEPS.has(name)) continue;
+    timed[name] = async (...a: unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return await (step as (...x: unknown[]) => Promise<unknown>)(...a);
+      } finally {
+        checkpointMs += performance.now() - t0;
+      }
+    };
+  }
+  return timed as unknown as StreamingProtocol;
+})();
 
 interface RunTime {
   ms: number;
@@ -97,7 +92,7 @@ async function timeRun(k: number, failpoints: Failpoints, inputDir: string): Pro
     checkpointMs = 0;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await runStreamingQuery({ ...OPTS, checkpointInterval: k, mutant: TIMED }, { checkpoint, output, failpoints, events: nullEventSink, source });
+    await runStreamingQuery({ ...OPTS, checkpointInterval: k }, { checkpoint, output, failpoints, events: nullEventSink, source, protocol: timedProtocol });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     return { ms, cpuMs: (cpu.user + cpu.system) / 1000, checkpointMs };
@@ -154,7 +149,6 @@ export async function figures(log: (line: string) => void): Promise<Record<strin
     }
   } finally {
     fs.rmSync(inputDir, { recursive: true, force: true });
-    delete mutants[TIMED];
   }
   const { hitNs, reachNs } = await disarmedHitNs();
 

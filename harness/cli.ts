@@ -5,11 +5,12 @@
  * configuration (a clear message on stderr, never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../engine/index.js';
 import { registerEngine } from './commands/engine.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerRun } from './commands/run.js';
 import { registerReplay } from './commands/replay.js';
+import { registerCheck } from './commands/check.js';
 import { registerMutants } from './commands/mutants.js';
 import { registerTune } from './commands/tune.js';
 
@@ -17,12 +18,13 @@ export function buildProgram(): Command {
   const program = new Command('chaos')
     .description('Kill checkpointing pipelines at random and exact points; prove recovery equals a failure-free run.')
     // One line per usage error, like every other exit 2 (set before the subcommands: they inherit it).
-    .configureOutput({ outputError: (str, write) => write(`chaos: ${str.replace(/^error: /, '').trim()} (run with --help for usage)\n`) })
+    .configureOutput({ outputError: (str, write) => write(`chaos: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`) })
     .exitOverride();
   registerEngine(program);
   registerScenarios(program);
   registerRun(program);
   registerReplay(program);
+  registerCheck(program);
   registerMutants(program);
   registerTune(program);
   return program;

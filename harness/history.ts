@@ -3,8 +3,10 @@
  * that flows generator -> nemesis -> runner -> checkers -> reports and replay files, so it is plain
  * JSON (no classes, no Maps) and its field names are stable: add fields, never rename them.
  */
-import type { EngineEvent } from '../engine/events.js';
+import { randomBytes } from 'node:crypto';
+import type { EngineEvent } from '../engine/index.js';
 import type { ExplorationSummary } from './exploration/exploration.js';
+import { jobLabel } from '../runtime/job-ref.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -105,11 +107,14 @@ export interface FaultSchedule {
 
 /** Input generator parameters, passed to the scenario's generator with the seed. */
 export interface InputParams {
+  /** Generated input: records to generate. Recorded input: how many records the files hold. */
   size: number;
   keys?: number;
   disorderMs?: number;
   lateFraction?: number;
   growthBatches?: number;
+  /** Recorded input (`--input FILE|DIR`, absolute path): these records instead of the job's generator. */
+  records?: string;
 }
 
 export interface TrialConfig {
@@ -121,7 +126,7 @@ export interface TrialConfig {
   snapshotEvery?: number;
   /** Batches of checkpoint kept behind the newest complete state (`--retain-batches`); absent = the engine default. */
   retainBatches?: number;
-  /** A known-bad engine variant (engine/mutants); absent for the correct engine. */
+  /** A known-bad engine variant (mutants/); absent for the correct engine. */
   mutant?: string;
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
@@ -220,6 +225,8 @@ export type CheckerName =
 export interface Verdict {
   checker: CheckerName;
   ok: boolean;
+  /** The checker threw: it could not judge (not ok, and not a finding about the engine either). */
+  unknown?: true;
   /** One sentence a person can act on. */
   message: string;
   /** Rows expected but missing (sample). */
@@ -247,10 +254,46 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   reference: string[];
   /** Output of the independent reference model, when the scenario has one (sorted). */
   model?: string[];
+  /** Output of a second failure-free run, when the trial checked determinism (sorted). */
+  determinismOutput?: string[];
+  /** Whether the engine processed all input (its outputs were read); absent in Histories written before it. */
+  finished?: boolean;
+  /** Verdicts observed while running (clean exits, refusals, liveness): kept as recorded when a History is re-judged. */
+  observed?: Verdict[];
+  /** Every verdict: the observed ones and those check(history) computed from the data. */
   verdicts: Verdict[];
   ok: boolean;
   /** Kills that actually happened (SIGKILL of a driver or executor, real or simulated). */
   kills: number;
+}
+
+/**
+ * A trial's History before anything ran: its spec, no incarnation, no output, not ok. The runners
+ * (built-in engine and external targets) fill it in; the verdicts array is the caller's.
+ */
+export function newHistory(spec: TrialSpec, mode: Mode, guarantee: History['guarantee'], startedAt: number, verdicts: Verdict[]): History {
+  return {
+    version: HISTORY_VERSION,
+    trialId: `${jobLabel(spec.scenario)}-${randomBytes(4).toString('hex')}`,
+    mode,
+    scenario: spec.scenario,
+    kind: spec.kind,
+    seed: spec.seed,
+    input: spec.input,
+    ...(spec.params ? { params: spec.params } : {}),
+    config: spec.config,
+    schedule: spec.schedule,
+    ...(spec.target ? { target: spec.target } : {}),
+    guarantee,
+    startedAt,
+    elapsedMs: 0,
+    incarnations: [],
+    outputs: [],
+    reference: [],
+    verdicts,
+    ok: false,
+    kills: 0,
+  };
 }
 
 export function trialSpecOf(h: History): TrialSpec {
@@ -272,6 +315,10 @@ export interface ReplayFile {
   replayVersion: 1;
   mode: Mode;
   trial: TrialSpec;
+  /** The job module (`--job PATH`) the trial ran and its sha256: replay refuses a module that changed. */
+  jobModule?: { path: string; sha256: string };
+  /** What identifies the recorded input (`--input`): replay refuses records that changed. */
+  recordsId?: string;
   history: History;
   /**
    * `seed` is the run's `--seed` (what `chaos run --seed` takes to regenerate it with `path`);
@@ -295,6 +342,9 @@ export interface FailureSummary {
   path: string | null;
   replayFile?: string;
   replayCommand?: string;
+  /** The trial's History on its own (`chaos check FILE` re-judges it without re-running). */
+  historyFile?: string;
+  checkCommand?: string;
   /** `chaos run` with the fast-check seed and path that regenerates this trial. */
   rerunCommand?: string;
   history: History;
@@ -341,10 +391,6 @@ export interface RunSummary {
   trialsToFirstFailure?: number;
   /** What `--services` picked and why (from harness/services), when known. */
   services?: RunServicesSummary;
-  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
-  failpoints?: Array<{ name: string; armed: number; hits: number }>;
-  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
-  engine?: string;
   /**
    * Process mode: per trial, which store, source and sink each incarnation actually opened (its
    * `services.opened` event) and every difference from what the trial asked for. Any difference
@@ -356,6 +402,10 @@ export interface RunSummary {
     incarnations: Array<{ store: string; source: string; sink: string; sinkGuarantee?: string } | null>;
     mismatches: string[];
   }>;
+  /** External target runs: each named failpoint, the trials that armed it and how often it fired. */
+  failpoints?: Array<{ name: string; armed: number; hits: number }>;
+  /** External target runs: what ran the target (e.g. "spark 4.1.1 (Java 17.0.15, Scala 2.13.17)"). */
+  engine?: string;
   /** What the run explored: coverage points reached, knob values and run lengths drawn, faults per protocol step. */
   exploration?: ExplorationSummary;
 }

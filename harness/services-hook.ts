@@ -3,7 +3,7 @@
  * module (harness/services/index.ts) provides `resolveServices(opts)`; until it exists, only the
  * local defaults run and anything else is a clear usage error.
  */
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../engine/index.js';
 import type { RunServicesSummary } from './history.js';
 import type { ServiceHandle } from './services/types.js';
 

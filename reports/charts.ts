@@ -51,8 +51,22 @@ function intervalAxis(intervals: readonly number[], extra: readonly number[] = [
     type: 'quantitative' as const,
     title: 'checkpoint interval (batches, log scale)',
     scale: { type: 'log' as const, domain: [lo / 1.25, hi * 1.25], nice: false },
-    axis: { values: [...intervals], grid: true, labelFlush: false },
+    // measured intervals, plus the 1-2-5 grid where nothing was measured (so a prediction beyond the measured range can be read off)
+    axis: { values: axisValues(intervals, lo / 1.25, hi * 1.25), grid: true, labelFlush: false },
   };
+}
+
+function axisValues(measured: readonly number[], lo: number, hi: number): number[] {
+  const values = new Set(measured);
+  const span = Math.max(...measured) / Math.min(...measured);
+  for (let decade = 1; decade <= hi; decade *= 10) {
+    for (const step of [1, 2, 5]) {
+      const v = step * decade;
+      const far = measured.every((m) => Math.max(v, m) / Math.min(v, m) > 1.6);
+      if (v >= lo && v <= hi && far && (span < 1000 || step === 1)) values.add(v);
+    }
+  }
+  return [...values].sort((a, b) => a - b);
 }
 
 /** Line of medians, a rule from min to max at every point: the spread is visible, not averaged away. */

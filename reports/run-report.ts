@@ -10,7 +10,7 @@ import { faultKindBarsSpec, faultSpaceHeatmapSpec, renderSvg, scenarioBarsSpec, 
 import { coverageHeadline, knobValueText } from './exploration-text.js';
 import { PROTOCOL_STEPS } from '../harness/exploration/fault-space.js';
 import type { ExplorationSummary } from '../harness/exploration/exploration.js';
-import { formatMs } from './format.js';
+import { formatMs } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, type Html } from './html.js';
 import { junitXml, replayCommandOf } from './junit.js';
 import { mdCode, mdCodeBlock, mdTable } from './markdown.js';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TargetTuneResult } from '../harness/targets/target-tune.js';
-import { formatBytes, formatMs, formatNumber } from './format.js';
+import { formatBytes, formatMs, formatNumber } from '../harness/format.js';
 import { el, htmlPage, htmlTable } from './html.js';
 import { mdCode, mdTable } from './markdown.js';
 

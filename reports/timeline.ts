@@ -2,7 +2,7 @@
  * A failing trial as a story a person can follow: each process incarnation with when it ran, how it
  * ended, which fault struck where, what it recovered and replayed. A function of the History only.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../engine/index.js';
 import type { History, Incarnation } from '../harness/history.js';
 import type { TimelineData } from './charts.js';
 

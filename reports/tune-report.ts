@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { markOf, type ConfidenceMark } from '../harness/tune/decision.js';
 import type { BatchSizeResult, IntervalResult, TuneResult } from '../harness/tune/result.js';
 import { expectedTotalSpec, renderSvg, spreadLineSpec, tradeoffHeatmapSpec, type SpreadPoint } from './charts.js';
-import { formatBytes, formatMs, formatNumber, formatRate, formatSpread } from './format.js';
+import { formatBytes, formatMs, formatNumber, formatRate, formatSpread } from '../harness/format.js';
 import { el, figure, htmlPage, htmlTable, raw, type Html } from './html.js';
 import { mdCode, mdTable } from './markdown.js';
 
@@ -37,7 +37,7 @@ export async function writeTuneReport(outDir: string, result: TuneResult): Promi
 
 const TIME_X = 'time × (vs off)';
 const DEFINITIONS =
-  'Cells: median over the repeats, (min – max) beneath where they differ. Intervals are in batches. ' +
+  'Cells: median over the repeats, with (min – max) where they differ. Intervals are in batches. ' +
   '"time ×" is the batch time divided by the batch time with checkpointing off in the same repeat: ×1.08 means 8 % longer. ' +
   'Expected time: the fitted wall time for 1 h of failure-free work under the MTBF, with its 95 % interval; "this point alone" uses only that interval\'s own medians.';
 
@@ -298,7 +298,7 @@ export async function tuneHtml(r: TuneResult): Promise<string> {
   return htmlPage(`chaos tune — ${r.scenario}`, [
     el('h1', null, `Checkpoint interval tuning — ${r.scenario}`),
     el('p', { class: 'meta' }, summaryLine(r)),
-    el('p', { class: `verdict ${mark.cls}`, title: mark.label }, `${mark.icon} ${r.verdict}`),
+    el('p', { class: `verdict ${mark.cls}`, title: mark.label }, `${mark.glyph} ${r.verdict}`),
     r.batchAdvice ? el('p', { class: 'verdict info' }, `Batch size: ${r.batchAdvice.text}`) : null,
     el('section', { id: 'charts' }, charts),
     el('h2', null, `Intervals at ${r.batchRecords} records per batch`),

@@ -1,7 +1,2 @@
-/** What every scenario module says about itself; the batch and streaming kinds extend it. */
-export interface ScenarioInfo {
-  name: string;
-  kind: 'batch' | 'streaming';
-  /** One line, shown by `chaos scenarios`. */
-  description: string;
-}
+/** What every scenario (bundled job) says about itself: the engine's JobInfo. */
+export type { JobInfo as ScenarioInfo } from '../engine/job/index.js';

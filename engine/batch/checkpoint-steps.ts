@@ -1,6 +1,6 @@
 /**
  * The steps of the batch engine's reliable checkpoint that a known-bad variant (a batch mutant,
- * engine/mutants/batch/) may replace — the batch engine's counterpart of the streaming
+ * mutants/batch/) may replace — the batch engine's counterpart of the streaming
  * StreamingProtocol seam. The correct steps are below; a mutant returns them with one step
  * broken, so the correct path carries no bug switches.
  *

@@ -7,8 +7,9 @@
  *   await counts.collect();
  *   await ctx.stop();
  *
- * With `executors: N > 0` tasks run in N executor processes which rebuild the graph from
- * `scenario` (a registered batch scenario), so such a context must be built by that scenario.
+ * With `executors: N > 0` tasks run in N executor processes (forked from `executorEntry`) which
+ * rebuild the graph from `scenario` (a job module reference and its input), so such a context must
+ * be built by that job.
  */
 import { randomBytes } from 'node:crypto';
 import { SourceDataset, CheckpointedDataset, type Dataset, type CheckpointMark } from './dataset.js';
@@ -42,13 +43,15 @@ export interface BatchContextOptions {
   lineageWarnDepth?: number;
   /** A task failing this many times fails the job. Default 4. */
   maxTaskAttempts?: number;
-  /** The scenario executor processes rebuild (required when executors > 0). */
+  /** The job (module reference + input) executor processes rebuild (required when executors > 0). */
   scenario?: ScenarioRef;
+  /** The executor process entry: compiled JS that calls serveBatchExecutor (required when executors > 0). */
+  executorEntry?: string;
   /** Failpoint spec armed in executor 0 only (the first process of slot 0); other executors and replacements run clean. */
   executorFailpoints?: string;
   /** Partitions of parallelize()/range() when not given. Default 4. */
   defaultParallelism?: number;
-  /** Checkpoint steps (default the correct ones); a batch mutant replaces one (engine/mutants/batch/). */
+  /** Checkpoint steps (default the correct ones); a batch mutant replaces one (mutants/batch/). */
   checkpointSteps?: BatchCheckpointSteps;
   /**
    * Spark's `spark.checkpoint.checkpointAllMarkedAncestors`. false (default, as in Spark): a job
@@ -100,8 +103,8 @@ export class BatchContext {
       this.ownsCheckpointStore = false;
     }
     if (executors > 0 && role === 'driver') {
-      if (options.scenario === undefined) {
-        throw new UserError('executors > 0 needs a scenario: executor processes rebuild the graph from a registered batch scenario (use runBatchScenario), or use executors: 0');
+      if (options.scenario === undefined || options.executorEntry === undefined) {
+        throw new UserError('executors > 0 needs a job reference and an executor entry: executor processes rebuild the graph from the job module (run it through runtime/ or runBatchJob with jobRef and executorEntry), or use executors: 0');
       }
       // Executor processes open the same store themselves: a directory or S3 (store-ref.ts); memory stores are refused there.
       if (this.checkpointStore !== undefined) storeRefOf(this.checkpointStore);

@@ -5,5 +5,5 @@ export { HashPartitioner, hashKey, type Key } from './keys.js';
 export { JobAbortedError } from './scheduler.js';
 export { LocalCheckpointLostError } from './task-context.js';
 export { MissingCheckpointPartError } from './checkpoint-files.js';
-export { runBatchScenario, type BatchRunOptions, type BatchRunResult } from './run.js';
+export { runBatchJob, type BatchRunOptions, type BatchRunResult } from './run.js';
 export { readJsonLinesOutput, canonicalLines, type OutputSummary } from './output.js';

@@ -3,7 +3,7 @@
  * serialization, no processes; a crash failpoint here kills (or, in simulation, unwinds) the driver.
  */
 import type { ExecutorBackend, ExecutorHandle } from './backend.js';
-import { ExecutorRuntime, type RuntimeStores } from './executor-runtime.js';
+import { ExecutorRuntime, type RuntimeStores } from './task-runner.js';
 import type { BlockRequest, TaskResult, TaskSpec } from './protocol.js';
 import type { BatchContext } from './context.js';
 

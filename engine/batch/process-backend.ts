@@ -13,7 +13,7 @@ import type { BatchContext } from './context.js';
 import type { BlockRequest, DriverMessage, ExecutorMessage, TaskResult, TaskSpec } from './protocol.js';
 import { UserError } from '../errors.js';
 import { storeRefOf } from './store-ref.js';
-import { ChildExecutor, compiledEntry, ExecutorLostError, ExecutorSlots, type ExecutorStartMessage } from '../executors/child-executor.js';
+import { ChildExecutor, ExecutorLostError, ExecutorSlots, type ExecutorStartMessage } from '../executors/child-executor.js';
 
 type Reply = Exclude<ExecutorMessage, ExecutorStartMessage>;
 type ExecutorProcess = ChildExecutor<DriverMessage, Reply>;
@@ -28,7 +28,7 @@ export class ProcessBackend implements ExecutorBackend {
     this.slots = ctx.executorCount;
     const checkpoint = ctx.checkpointStore === undefined ? undefined : storeRefOf(ctx.checkpointStore);
     this.executors = new ExecutorSlots<DriverMessage, Reply>({
-      entry: compiledEntry('engine/batch/executor-main.js'),
+      entry: ctx.options.executorEntry!,
       role: 'executor',
       events: ctx.events,
       initMessage: (executorId, armFailpoints) => ({

@@ -78,8 +78,9 @@ export type BlockRequest =
   | { type: 'shuffle'; shuffleId: number; map: number; reduce: number }
   | { type: 'block'; datasetId: number; partition: number };
 
-/** Identifies the graph an executor process must build: the same scenario, input and params as the driver. */
+/** Identifies the graph an executor process must build: the same job, input and params as the driver. */
 export interface ScenarioRef {
+  /** The job module reference (bundled name or module path); the executor entry's loader resolves it. */
   name: string;
   seed: number;
   size: number;

@@ -1,8 +1,10 @@
 /**
- * Run a batch scenario end to end — the process entry that `chaos engine run` uses for kind 'batch'.
+ * Run a batch job end to end — what `chaos engine run` (runtime/run-command.ts) uses for kind 'batch'.
+ * The engine knows no job by name: the runner loads the job module and passes its definition; with
+ * executors it also passes the module reference (`jobRef`) and the executor entry to fork.
  *
- *   const result = await runBatchScenario({
- *     scenario: 'pagerank', seed: 7, size: 2000,
+ *   const result = await runBatchJob({
+ *     job: pagerank, seed: 7, size: 2000,
  *     params: { iterations: 10, checkpointEvery: 3 },   // optional, scenario-specific
  *     checkpoint: 'out/ckpt',                           // directory or CheckpointStore (fs or s3 with executors; memory: executors 0 only)
  *     output: 'out/result',                             // directory or CheckpointStore
@@ -14,7 +16,7 @@
  *
  * Output: `part-NNNNN.jsonl` per partition of the final dataset (each part's rows sorted by their
  * JSON text, no wall-clock values) and `.success` written last; read it with
- * `readJsonLinesOutput(dir)` and compare `canonicalLines(rows)` with the scenario's
+ * `readJsonLinesOutput(dir)` and compare `canonicalLines(rows)` with the job's
  * `referenceResult(seed, size, params)`.
  * Events: engine.started, executor.*, job.*, stage.resubmitted, task.failed,
  * dataset.checkpointed (reused: true when a named checkpoint of an earlier run was used), warning,
@@ -31,11 +33,14 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import { Failpoints, parseFailpoints } from '../failpoints.js';
 import { nullEventSink, type EventInput, type EventSink } from '../events.js';
 import { UserError } from '../errors.js';
-import { findBatchScenario } from '../../scenarios/batch/index.js';
-import type { BatchParams } from '../../scenarios/batch/types.js';
+import type { BatchJob, BatchParams } from '../job/batch-job.js';
 
 export interface BatchRunOptions {
-  scenario: string;
+  job: BatchJob;
+  /** How executor processes find the job: its module reference (bundled name or path), opaque to the engine. Default: the job's name. */
+  jobRef?: string;
+  /** The executor process entry (compiled JS calling serveBatchExecutor); needed when executors > 0. */
+  executorEntry?: string;
   seed: number;
   size: number;
   params?: Partial<BatchParams>;
@@ -65,15 +70,15 @@ export interface BatchRunResult {
   ms: number;
 }
 
-export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunResult> {
+export async function runBatchJob(opts: BatchRunOptions): Promise<BatchRunResult> {
   const started = performance.now();
-  const scenario = findBatchScenario(opts.scenario);
+  const scenario = opts.job;
   if (!Number.isInteger(opts.seed)) throw new UserError(`seed must be an integer, got ${opts.seed}`);
   if (!Number.isInteger(opts.size) || opts.size < 1) throw new UserError(`size must be a positive integer, got ${opts.size}`);
   const params: BatchParams = { ...scenario.defaults.params };
   for (const [key, value] of Object.entries(opts.params ?? {})) {
     if (!(key in params)) {
-      throw new UserError(`scenario ${scenario.name} has no parameter "${key}"; its parameters are ${Object.keys(params).join(', ')}`);
+      throw new UserError(`job ${scenario.name} has no parameter "${key}"; its parameters are ${Object.keys(params).join(', ')}`);
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError(`parameter ${key} must be a number, got ${value}`);
     params[key] = value;
@@ -92,7 +97,10 @@ export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunR
     // Executor processes write output parts themselves, only to directories (the checkpoint store, fs or S3, is checked by BatchContext).
     throw new UserError(`executor processes write output parts to a directory; the ${output.backend} output store works only with executors: 0`);
   }
-  const ref = { name: scenario.name, seed: opts.seed, size: opts.size, params };
+  if (executors > 0 && !opts.executorEntry) {
+    throw new UserError(`executors ${executors} needs an executor entry: run the job through a runner that starts executor processes (\`chaos engine run --executors ${executors}\`), or use executors: 0`);
+  }
+  const ref = { name: opts.jobRef ?? scenario.name, seed: opts.seed, size: opts.size, params };
   // engine.started comes first, but whether the run resumes is known only after the reuse lookup:
   // the context's events wait behind a gate until engine.started is out.
   const gate = new GatedEventSink(events);
@@ -107,6 +115,7 @@ export async function runBatchScenario(opts: BatchRunOptions): Promise<BatchRunR
     maxTaskAttempts: opts.maxTaskAttempts,
     ...(opts.checkpointSteps ? { checkpointSteps: opts.checkpointSteps } : {}),
     scenario: ref,
+    ...(opts.executorEntry ? { executorEntry: opts.executorEntry } : {}),
     executorFailpoints: opts.executorFailpoints,
     ...(scenario.checkpointAllMarkedAncestors ? { checkpointAllMarkedAncestors: true } : {}),
   });

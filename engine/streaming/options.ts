@@ -1,6 +1,6 @@
 /** Defaults and validation of StreamingRunOptions (bad values are UserErrors naming the option). */
 import { UserError } from '../errors.js';
-import type { InputKnobs, StreamingScenario } from '../../scenarios/streaming/types.js';
+import type { InputKnobs, StreamingJob } from '../job/streaming-job.js';
 import type { ResolvedStreamingOptions } from './context.js';
 import type { StreamingRunOptions } from './run.js';
 
@@ -29,7 +29,7 @@ function num(name: string, value: number | undefined, fallback: number, min: num
 
 export function resolveOptions(opts: StreamingRunOptions): ResolvedStreamingOptions {
   return {
-    scenario: opts.scenario,
+    scenario: opts.job.name,
     seed: int('seed', opts.seed, 0, 0, 2 ** 32 - 1),
     size: int('size', opts.size, 0, 0, 100_000_000),
     partitions: int('partitions', opts.partitions, STREAMING_DEFAULTS.partitions, 1, 1024),
@@ -42,7 +42,7 @@ export function resolveOptions(opts: StreamingRunOptions): ResolvedStreamingOpti
   };
 }
 
-export function resolveKnobs(scenario: StreamingScenario, input: StreamingRunOptions['input']): InputKnobs {
+export function resolveKnobs(scenario: StreamingJob, input: StreamingRunOptions['input']): InputKnobs {
   const d = scenario.defaults;
   return {
     keys: int('keys', input?.keys, d.keys, 1, 10_000_000),

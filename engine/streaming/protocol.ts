@@ -1,7 +1,7 @@
 /**
  * The checkpoint protocol, one named function per step (Spark's MicroBatchExecution). The engine
  * loop (execution.ts) calls these through a StreamingProtocol object, so a mutant
- * (engine/mutants) replaces exactly one step and the correct path carries no bug switches.
+ * (mutants/) replaces exactly one step and the correct path carries no bug switches.
  */
 import { getJson, putJson } from '../checkpoint/checked.js';
 import { CorruptCheckpointError } from '../checkpoint/codec.js';

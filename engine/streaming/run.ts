@@ -2,6 +2,10 @@
  * Entry point of the streaming engine: `runStreamingQuery` = getOrCreate the checkpoint, then run
  * micro-batches until the bounded input is fully processed. Safe to call again on the same stores
  * after a SimulatedCrash escaped from it: every call builds a fresh engine; only the stores persist.
+ *
+ * The engine knows no job by name: the caller (a runner, runtime/) hands it the job definition,
+ * and — for executor processes — the job's module reference and the executor entry to fork.
+ * It knows no mutant either: a runner may hand it another `protocol` (the strategy seam).
  */
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { Failpoints } from '../failpoints.js';
@@ -10,9 +14,9 @@ import type { EventSink } from '../events.js';
 import type { StreamSource } from './source.js';
 import type { StreamSink } from './sink.js';
 import { UserError } from '../errors.js';
-import { findStreamingScenario } from '../../scenarios/streaming/index.js';
-import { engineParts } from '../mutants/index.js';
-import { correctProtocol } from './protocol.js';
+import type { StreamingJob } from '../job/streaming-job.js';
+import type { InputEvent } from '../sources/partitioned-log.js';
+import { correctProtocol, type StreamingProtocol } from './protocol.js';
 import { readOutputRows } from '../sinks/read-output.js';
 import type { ExecutionContext } from './context.js';
 import { execute } from './execution.js';
@@ -41,7 +45,8 @@ export interface StreamingInputKnobs {
 }
 
 export interface StreamingRunOptions {
-  scenario: string;
+  /** The job to run (its definition, loaded by the runner). */
+  job: StreamingJob;
   seed: number;
   size: number;
   /** Source and state partitions (default 4); part of the fingerprint: changing it is refused. */
@@ -55,7 +60,9 @@ export interface StreamingRunOptions {
   /** Batches of offsets/commits/state kept behind the newest complete state (default 20). */
   retainBatches?: number;
   input?: StreamingInputKnobs;
-  /** Name of a known-bad variant from engine/mutants (default: the correct engine). */
+  /** Recorded records fed instead of the job's generated input (`id` identifies them in the checkpoint fingerprint). */
+  records?: { id: string; events: readonly InputEvent[] };
+  /** Label of the protocol variant the runner composed in (reported in engine.started); the engine does not interpret it. */
   mutant?: string;
   /** Remove the checkpoint after a successful bounded run. */
   cleanCheckpoint?: boolean;
@@ -85,23 +92,27 @@ export interface StreamingRuntime {
   source?: StreamSource;
   /** Default: files sink over `output`. */
   sink?: StreamSink;
+  /** The checkpoint protocol's steps (default: the correct protocol); a runner swaps one step to run a known-bad variant. */
+  protocol?: StreamingProtocol;
+  /** How executor processes start (needed when executors > 0): the compiled entry that serves tasks and the job reference it loads. */
+  executorLaunch?: { entry: string; job: string };
 }
 
 export async function runStreamingQuery(
   opts: StreamingRunOptions,
   rt: StreamingRuntime,
 ): Promise<{ batches: number; lastBatchId: number }> {
-  const scenario = findStreamingScenario(opts.scenario);
+  const scenario = opts.job;
   const resolved = resolveOptions(opts);
   const knobs = resolveKnobs(scenario, opts.input);
-  const parts = engineParts(resolved.mutant);
+  const protocol = rt.protocol ?? correctProtocol;
   const wiring: WiringContext = {
-    input: { scenario, seed: resolved.seed, size: resolved.size, knobs, partitions: resolved.partitions },
+    input: { scenario, seed: resolved.seed, size: resolved.size, knobs, partitions: resolved.partitions, ...(opts.records ? { records: opts.records } : {}) },
     output: rt.output,
     failpoints: rt.failpoints,
   };
   const executors = checkExecutors(opts, rt);
-  if (executors > 0 && parts.protocol.runBatch !== correctProtocol.runBatch) {
+  if (executors > 0 && protocol.runBatch !== correctProtocol.runBatch) {
     // Executors rebuild the correct stateless stages from the scenario: a mutant's runBatch change would not reach them.
     throw new UserError(`mutant ${resolved.mutant} changes how a batch runs, which executors ${executors} would partly bypass; run it with executors 0`);
   }
@@ -133,7 +144,7 @@ export async function runStreamingQuery(
       pool = await startExecutorPool(executors, opts.executorFailpoints ?? '', ctx, wiring, rt);
       ctx.executors = pool;
     }
-    const result = await execute(ctx, parts.protocol);
+    const result = await execute(ctx, protocol);
     if (resolved.cleanCheckpoint) await rt.checkpoint.destroy();
     return result;
   } finally {
@@ -171,17 +182,22 @@ async function startExecutorPool(count: number, executorFailpoints: string, ctx:
         'Use executors 0 with this source, or the default log source (or --input DIR).',
     );
   }
+  if (!rt.executorLaunch) {
+    throw new UserError(`executors ${count} needs an executor entry: run the job through a runner that starts executor processes (\`chaos engine run --executors ${count}\`), or use executors 0`);
+  }
   const { StreamingExecutorPool } = await import('./executors/pool.js');
   const pool = new StreamingExecutorPool({
     count,
+    entry: rt.executorLaunch.entry,
     init: {
-      scenario: ctx.opts.scenario,
+      job: rt.executorLaunch.job,
       seed: ctx.opts.seed,
       size: ctx.opts.size,
       knobs: wiring.input.knobs,
       partitions: ctx.opts.partitions,
       sourceDir: stored.store.location,
       sourcePrefix: stored.prefix,
+      sourceDescription: ctx.source.describe(),
       operators: ctx.fingerprint.operators,
     },
     executorFailpoints,

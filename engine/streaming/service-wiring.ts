@@ -27,10 +27,7 @@ import { getJson } from '../checkpoint/checked.js';
 import { FilesSink } from '../sinks/files-sink.js';
 import type { KafkaDelivery } from '../sinks/kafka-sink.js';
 import { explainKafkaOpenError, kafkaOpenBudgetFromEnv, openKafkaWithRetry, parseBrokers, validateKafkaConfig, validateTopic } from '../kafka/kafka-config.js';
-import { describeGeneratedInput, generatedLog } from '../sources/generated.js';
-import { findStreamingScenario } from '../../scenarios/streaming/index.js';
-import { resolveKnobs } from './options.js';
-import type { StreamingRunOptions } from './run.js';
+import { describeGeneratedInput, generatedLog, type GeneratedInputSpec } from '../sources/generated.js';
 import { createHash } from 'node:crypto';
 import { describeError, type RetryPolicy } from '../io/retry.js';
 
@@ -132,8 +129,8 @@ export interface OpenServicesContext {
   events: EventSink;
   /** Filesystem calls for fs stores (lazy-fs or a mutant). */
   ioFor?: (root: string) => FsIo;
-  /** The run (scenario, seed, size, knobs): what a derived Kafka source topic is seeded with. */
-  run?: StreamingRunOptions;
+  /** The run's generated input (job, seed, size, knobs, partitions): what a derived Kafka source topic is seeded with. */
+  input?: GeneratedInputSpec;
 }
 
 /**
@@ -179,9 +176,8 @@ export async function openEngineServices(sel: ServiceSelection, ctx: OpenService
       if (!topic) {
         // Our own topic: generated input, delivered through Kafka (like the local log, generated once per checkpoint).
         topic = derived.source;
-        if (!ctx.run) throw new Error('a derived Kafka source topic needs the run options to generate its input');
-        const scenario = findStreamingScenario(ctx.run.scenario);
-        const spec = { scenario, seed: ctx.run.seed, size: ctx.run.size, knobs: resolveKnobs(scenario, ctx.run.input), partitions: ctx.partitions };
+        if (!ctx.input) throw new Error('a derived Kafka source topic needs the run\'s input spec to generate its input');
+        const spec = ctx.input;
         const { ensureSeededTopic } = await import('../kafka/kafka-topics.js');
         const seedConfig = validateKafkaConfig({ brokers: sel.kafka!.brokers });
         await kafkaOpen(`seed source topic ${topic}`, () =>

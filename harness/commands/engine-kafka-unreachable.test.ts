@@ -25,7 +25,7 @@ function engineRun(entry: string[], env: Record<string, string> = {}) {
 
 describe.each([
   ['chaos engine run', () => [distEntry('harness/cli.js'), 'engine']],
-  ['the slim engine entry', () => [distEntry('engine/main.js')]],
+  ['the slim engine entry', () => [distEntry('runtime/main.js')]],
 ])('%s --source kafka --kafka-brokers 127.0.0.1:1', (_name, entry) => {
   it('exits 2 with one line naming the broker and the fix, no stack trace', async () => {
     const r = await engineRun(entry());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 describe('option parsing', () => {

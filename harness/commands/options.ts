@@ -1,5 +1,5 @@
 /** Parsing and validating options shared by `chaos run` and `chaos mutants`: clear exit-2 errors. */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { durationPartsMs } from '../duration.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

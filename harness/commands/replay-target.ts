@@ -3,7 +3,7 @@
  * fault schedule (kills at the same named points, random kills after the same point count plus
  * the same delay), judged by the same checker.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import type { ReplayFile } from '../history.js';
 
 export async function replayTarget(replay: ReplayFile, o: { mode?: string; json?: boolean }): Promise<number> {

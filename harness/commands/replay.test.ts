@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { readReplayFile } from './replay.js';
 
 describe('replay files', () => {

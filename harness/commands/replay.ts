@@ -1,7 +1,7 @@
 /** `chaos replay FILE`: re-run exactly the trial a replay file holds and judge it again. */
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import type { Fault, Mode, ReplayFile } from '../history.js';
 import { parseChoice } from './options.js';
 import { checkTrialSpec } from '../trial/trial-spec-check.js';
@@ -42,12 +42,37 @@ export function readReplayFile(file: string): ReplayFile {
   return replay;
 }
 
+/**
+ * The job and recorded input the trial ran must be the ones here: a bundled job must exist, a job
+ * module must have the content (sha256) the replay file recorded, recorded input the same records.
+ * Anything else would re-run a different trial and call it a replay: refused with exit 2.
+ */
+export async function checkReplayInputs(replay: ReplayFile, file: string): Promise<void> {
+  const { jobModuleHash, loadJob } = await import('../../runtime/jobs.js');
+  const ref = replay.trial.scenario;
+  if (replay.jobModule) {
+    const now = jobModuleHash(ref);
+    if (now !== replay.jobModule.sha256) {
+      throw new UserError(
+        `job module ${ref} changed since ${file} was written (sha256 ${replay.jobModule.sha256.slice(0, 12)}… then, ${now.slice(0, 12)}… now): the replay would run another job. Restore that version of the module, or start a new chaos run.`,
+      );
+    }
+  }
+  await loadJob(ref); // unknown scenario, missing module or a bad definition: exit 2 with the reason
+  if (replay.trial.input.records !== undefined) {
+    const { readRecords } = await import('../../runtime/records.js');
+    const id = readRecords(replay.trial.input.records).id;
+    if (replay.recordsId !== undefined && id !== replay.recordsId) {
+      throw new UserError(`recorded input ${replay.trial.input.records} changed since ${file} was written (${replay.recordsId} then, ${id} now); restore it, or start a new chaos run`);
+    }
+  }
+}
+
 async function replayCommand(file: string, o: { mode?: string; json?: boolean }): Promise<number> {
   const replay = readReplayFile(file);
   if (replay.trial.target) return (await import('./replay-target.js')).replayTarget(replay, o);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : replay.mode;
-  const { findScenario } = await import('../../scenarios/index.js');
-  findScenario(replay.trial.scenario);
+  await checkReplayInputs(replay, file);
   if (replay.trial.config.mutant) {
     const { mutants } = await import('../mutants-registry.js');
     if (!(replay.trial.config.mutant in (await mutants()))) throw new UserError(`the replay file needs mutant "${replay.trial.config.mutant}", which this build does not have`);

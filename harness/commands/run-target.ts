@@ -2,7 +2,7 @@
  * `chaos run --target SPEC`: the chaos property over an external target (harness/targets), with
  * the same summary, replay files and reports as a scenario run.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import type { RunCommandOptions } from './run.js';
 import { parseDuration, parsePositiveInt, parseSeed } from './options.js';
 

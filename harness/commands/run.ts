@@ -4,13 +4,14 @@
  * (the process every trial starts) does not pay for them.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
-import { checkOutputDir } from '../../engine/io/output-path.js';
+import { UserError, checkOutputDir } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
-import type { RunSummary } from '../history.js';
+import type { FaultKind, RunSummary } from '../history.js';
 
 export interface RunCommandOptions {
-  scenario: string;
+  scenario?: string;
+  job?: string;
+  input?: string;
   runs?: string;
   budget?: string;
   seed?: string;
@@ -30,13 +31,18 @@ export interface RunCommandOptions {
   master?: string;
   prestart?: boolean;
   untilCovered?: string | boolean;
+  keepHistories?: boolean;
+  /** Library callers (checkRecovery): only these fault kinds. */
+  faultKinds?: FaultKind[];
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run chaos trials: kill the engine at random and exact points, restart it, check the output equals a failure-free run')
-    .option('--scenario <name|all>', 'scenario to attack, or all', 'all')
+    .option('--scenario <name|all>', 'bundled job(s) to attack, comma separated, or all (default all)')
+    .option('--job <path|name>', 'a job module of your own (compiled .js/.mjs, or .ts with tsx installed), instead of --scenario')
+    .option('--input <file|dir>', "recorded input records (JSON lines: key, value, eventTimeMs, optional partition and arrivalBatch) instead of the job's generator")
     .option('--runs <n>', 'number of trials (split over the scenarios)')
     .option('--budget <duration>', 'time budget instead of --runs, e.g. 30s, 5m')
     .option('--seed <n>', 'fast-check seed (random when absent; printed)')
@@ -51,6 +57,7 @@ export function registerRun(program: Command): void {
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
+    .option('--keep-histories', "write every trial's History to <out>/histories/ (failing trials' are always written; `chaos check FILE` re-judges one)")
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
     .option('--require-faults', 'fail the run (exit 1) when a fault kind it armed never struck in any trial')
     .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
@@ -65,6 +72,16 @@ export function registerRun(program: Command): void {
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
   if (o.target !== undefined) return (await import('./run-target.js')).runTargetCommand(o);
+  return (await runAndReport(o)).code;
+}
+
+/**
+ * `chaos run` as a function: runs the trials, writes the reports, prints the summary lines, and
+ * returns the exit code with the run summary `--json` prints (what checkRecovery returns).
+ */
+export async function runAndReport(o: RunCommandOptions): Promise<{ code: number; summary: RunSummary }> {
+  if (o.runs !== undefined && o.budget !== undefined) throw new UserError('give either --runs or --budget, not both');
+  if (o.target !== undefined) throw new UserError('--target runs through `chaos run --target SPEC`; checkRecovery takes a job');
   if (o.master !== undefined) throw new UserError('--master needs --target SPEC (the built-in engine has no Spark master)');
   const mode = parseChoice(o.mode, '--mode', ['process', 'sim'] as const);
   const untilCovered = o.untilCovered === undefined || o.untilCovered === false ? undefined : o.untilCovered === true ? 1 : parsePositiveInt(o.untilCovered, '--until-covered');
@@ -83,11 +100,21 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
   checkOutputDir(o.out, '--out');
 
+  if (o.job !== undefined && o.scenario !== undefined) throw new UserError('give either --scenario NAME or --job PATH, not both');
   const registry = await import('../process/registry.js');
   registry.cleanUpOnUncaughtError();
   registry.sweepAndReport('chaos run');
   const { chaosScenarios } = await import('../chaos-scenarios.js');
-  const scenarios = chaosScenarios(o.scenario, mode);
+  const scenarios = await chaosScenarios(o.scenario ?? 'all', mode, o.job);
+  let records: { path: string; count: number; minPartitions: number } | undefined;
+  if (o.input !== undefined) {
+    if (scenarios.length !== 1 || scenarios[0]!.kind !== 'streaming') throw new UserError('--input feeds recorded records to one streaming job: give --job PATH or --scenario NAME with it');
+    const { readRecords } = await import('../../runtime/records.js');
+    const { default: nodePath } = await import('node:path');
+    const p = nodePath.resolve(o.input);
+    const events = readRecords(p).events;
+    records = { path: p, count: events.length, minPartitions: 1 + Math.max(0, ...events.map((e) => e.partition ?? 0)) };
+  }
   if (o.path !== undefined && (!/^\d+(:\d+)*$/.test(o.path) || o.seed === undefined)) {
     throw new UserError('--path needs the seed it was printed with (--seed N) and looks like 0:3:1, as printed after a failure');
   }
@@ -127,6 +154,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       outDir: o.out,
       ...(o.mutant ? { mutant: o.mutant } : {}),
       ...(maxSize ? { maxSize } : {}),
+      ...(records ? { records } : {}),
+      ...(o.keepHistories ? { keepHistories: true } : {}),
+      ...(o.faultKinds ? { faultKinds: o.faultKinds } : {}),
       ...(trialTimeoutMs ? { trialTimeoutMs } : {}),
       ...(o.path ? { path: o.path, interleave: scenarios.length > 1 } : {}),
       ...(untilCovered !== undefined ? { untilCovered } : {}),
@@ -190,7 +220,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +
         `${notAsked[0]!.trialId}: ${notAsked[0]!.mismatches[0]}. Nothing was tested as asked (exit 2); see servicesOpened in the report\n`,
     );
-    return 2;
+    return { code: 2, summary };
   }
-  return summary.ok ? 0 : 1;
+  return { code: summary.ok ? 0 : 1, summary };
 }

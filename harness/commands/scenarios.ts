@@ -1,6 +1,6 @@
 /** `chaos scenarios [--json]`: every scenario (batch and streaming) with its kind and one-line description. */
 import type { Command } from 'commander';
-import { allScenarios } from '../../scenarios/index.js';
+import { bundledJobs } from '../../runtime/jobs.js';
 
 export function registerScenarios(program: Command): void {
   program
@@ -8,7 +8,7 @@ export function registerScenarios(program: Command): void {
     .description('list scenarios with a one-line description')
     .option('--json', 'one JSON document on stdout: [{ "name", "kind", "description" }]')
     .action((opts: { json?: boolean }) => {
-      const list = allScenarios.map((s) => ({ name: s.name, kind: s.kind, description: s.description }));
+      const list = bundledJobs.map((s) => ({ name: s.name, kind: s.kind, description: s.description }));
       if (opts.json) {
         process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         return;

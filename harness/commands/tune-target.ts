@@ -2,7 +2,7 @@
  * `chaos tune --target SPEC`: interval measurements of an external target (harness/targets/
  * target-tune.ts) into report.json / report.md / report.html under --out.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { parseCount, parseDuration, parseIntervals, type RawTuneFlags } from '../tune/options.js';
 
 export async function tuneTargetCommand(

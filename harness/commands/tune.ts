@@ -7,14 +7,15 @@
  * and charting code (vega, listr2) is imported only when `tune` actually runs.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
-import { parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
+import { UserError } from '../../engine/index.js';
+import { checkTunableJob, parseTuneFlags, tuneDefaults, type RawTuneFlags } from '../tune/options.js';
 
 export function registerTune(program: Command): void {
   program
     .command('tune')
     .description('Measure checkpoint overhead and recovery time per checkpoint interval and batch size, fit a cost model, and recommend an interval (Young/Daly beside the fit) with how sure it is.')
     .option('--scenario <name>', 'streaming scenario to tune', tuneDefaults.scenario)
+    .option('--job <path|name>', 'a streaming job module of your own to tune (compiled .js/.mjs, or .ts with tsx), instead of --scenario')
     .option('--intervals <list>', 'checkpoint intervals in batches, comma-separated (off is always measured)', tuneDefaults.intervals)
     .option('--mtbf <duration>', 'mean time between failures, e.g. 30s, 10m, 1h', tuneDefaults.mtbf)
     .option('--repeat <n>', 'measurements per point at least (then more rounds until the best interval is separated, within --budget)', tuneDefaults.repeat)
@@ -34,6 +35,10 @@ export function registerTune(program: Command): void {
         return;
       }
       if (flags.master !== undefined || flags.files !== undefined) throw new UserError('--master and --files need --target SPEC');
+      if (flags.job !== undefined) {
+        if (cmd.getOptionValueSource('scenario') === 'cli') throw new UserError('give either --scenario NAME or --job PATH, not both');
+        flags.job = await checkTunableJob(flags.job);
+      }
       const options = parseTuneFlags(flags);
       const [{ runTune }, { writeTuneReport }, { humanSummary }] = await Promise.all([
         import('../tune/run-tune.js'),

@@ -4,7 +4,7 @@
  * each History. Points never reached are listed as such, so "the property held" is never read as
  * "every recovery path was tried".
  */
-import { COVERAGE_POINTS } from '../../engine/coverage.js';
+import { COVERAGE_POINTS } from '../../engine/index.js';
 import type { History } from '../history.js';
 
 export interface CoverageCount {

@@ -5,7 +5,7 @@
  * outside (timers, executor and storage kills) the step of the engine's last event before it.
  */
 import type { FaultKind, History, Incarnation, FaultHit } from '../history.js';
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 
 export interface FaultSpaceCell {
   kind: FaultKind;
@@ -45,8 +45,9 @@ export class FaultSpaceTally {
     const seen = new Set<string>();
     for (const inc of h.incarnations) {
       for (const hit of inc.faultsHit) {
-        // changed-partitions "strikes" at the restart itself, not at a protocol step.
-        const step = hit.kind === 'changed-partitions' ? 'start' : stepOf(hit, inc);
+        // changed-partitions and corrupt-checkpoint strike at the restart itself (the engine is down),
+        // not at a protocol step; judging them by event timestamps raced at millisecond resolution.
+        const step = hit.kind === 'changed-partitions' || hit.kind === 'corrupt-checkpoint' ? 'start' : stepOf(hit, inc);
         const key = `${hit.kind}\u0000${step}`;
         if (seen.has(key)) continue;
         seen.add(key);

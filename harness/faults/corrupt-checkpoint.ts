@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseStateKey } from '../../engine/streaming/state-store.js';
+import { parseStateKey } from '../../engine/index.js';
 
 export type CorruptScope = 'newest-state' | 'every-state' | 'stale-state';
 

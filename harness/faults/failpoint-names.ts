@@ -2,7 +2,7 @@
  * Which failpoints the nemesis aims at: the names the streaming engine reaches, in protocol order
  * (engine/streaming/failpoint-names.ts). Torn writes only make sense where a file is being written.
  */
-import { STREAMING_FAILPOINTS } from '../../engine/streaming/failpoint-names.js';
+import { STREAMING_FAILPOINTS } from '../../engine/index.js';
 
 /** Every failpoint name a driver kill can be armed at. */
 export function killFailpoints(): string[] {

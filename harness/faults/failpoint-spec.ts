@@ -2,7 +2,7 @@
  * How a Fault becomes the engine's failpoint spec (`name:occurrence:action`) or, in simulation, a
  * Failpoints instance whose crash handler throws SimulatedCrash instead of SIGKILLing the process.
  */
-import { Failpoints, formatFailpoint, simulatedCrash, type FailpointSpec, type FailpointHit } from '../../engine/failpoints.js';
+import { Failpoints, formatFailpoint, simulatedCrash, type FailpointSpec, type FailpointHit } from '../../engine/index.js';
 import type { Fault, FaultHit } from '../history.js';
 
 /** The failpoint armed by a fault, or undefined for faults that strike from outside (timers, executors). */

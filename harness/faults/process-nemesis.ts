@@ -15,7 +15,7 @@
  * - failpoint faults strike from inside (the engine SIGKILLs itself); they are recorded from
  *   their `failpoint.fired` event.
  */
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 import type { Fault, FaultHit } from '../history.js';
 import type { EngineProcess } from '../process/engine-process.js';
 import type { ServiceHandle } from '../services/types.js';

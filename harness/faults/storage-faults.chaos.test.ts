@@ -90,7 +90,7 @@ describe('storage faults on s3rver (process mode)', () => {
   it('`chaos run --store s3 --services local`: counts storage faults per kind and reports that s3rver ignores conditional writes', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-storage-run-'));
     try {
-      const r = await execa(process.execPath, [distEntry('harness/cli.js'), 'run', '--mode', 'process', '--store', 's3', '--services', 'local', '--scenario', 'wordcount', '--runs', '4', '--seed', '2', '--out', out, '--json'], {
+      const r = await execa(process.execPath, [distEntry('harness/cli.js'), 'run', '--mode', 'process', '--store', 's3', '--services', 'local', '--scenario', 'wordcount', '--runs', '4', '--seed', '3', '--out', out, '--json'], {
         reject: false,
         env: { NO_COLOR: '1' },
       });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mutants } from '../../engine/mutants/index.js';
+import { mutants } from '../../mutants/index.js';
 import { chaosScenarios } from '../chaos-scenarios.js';
 import { huntMutants } from './hunt.js';
 
@@ -30,7 +30,8 @@ describe('mutants', () => {
   it('every sim-observable mutant is caught in sim mode, and its replay file fails again', async () => {
     const results = await huntMutants({
       mutants: simMutants.map(([name, m]) => ({ name, ...m })),
-      scenarios: chaosScenarios('all'),
+      // Each mutant is hunted on the scenarios of the engine it breaks (batch mutants: batch jobs).
+      scenarios: await chaosScenarios('all'),
       budgetMs: 8000,
       // What quickly caught mutants leave over goes to the rarer ones (long runs, non-default knobs).
       totalBudgetMs: 8000 * simMutants.length,
@@ -56,7 +57,7 @@ describe('mutants', () => {
     expect(needsExecutors.map(([name]) => name).sort()).toEqual(['batch-cut-before-durable', 'batch-shuffle-reused-after-loss']);
     const results = await huntMutants({
       mutants: needsExecutors.map(([name, m]) => ({ name, ...m })),
-      scenarios: chaosScenarios('all'),
+      scenarios: await chaosScenarios('all', 'process'),
       budgetMs: 90_000,
       seed,
     });
@@ -77,7 +78,7 @@ describe('mutants', () => {
   it('missing fsync is caught in process mode with lost unsynced writes', async () => {
     const [r] = await huntMutants({
       mutants: [{ name: 'missing-fsync', ...mutants['missing-fsync']! }],
-      scenarios: chaosScenarios('wordcount'),
+      scenarios: await chaosScenarios('wordcount'),
       budgetMs: 90_000,
       seed,
       maxSize: 150,

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The code trees under the module root (dist/ when compiled, the repository under vitest). */
-const CODE_DIRS = ['engine', 'scenarios', 'harness'];
+const CODE_DIRS = ['engine', 'scenarios', 'mutants', 'runtime', 'harness'];
 const CODE_FILE = /\.(?:js|mjs|cjs|ts|mts|json)$/;
 
 function codeFiles(dir: string): string[] {
@@ -39,7 +39,7 @@ function projectRoot(dir: string): string | undefined {
   }
 }
 
-/** Hash of the code under `root` (its engine/, scenarios/, harness/), the lock file and Node's version. */
+/** Hash of the code under `root` (its engine/, scenarios/, mutants/, runtime/, harness/), the lock file and Node's version. */
 export function computeEngineIdentity(root: string): string {
   const hash = createHash('sha256').update(`node ${process.version}\0`);
   const files = CODE_DIRS.flatMap((d) => codeFiles(path.join(root, d))).sort();

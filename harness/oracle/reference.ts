@@ -6,10 +6,11 @@
  * (see reference-disk-cache.ts) for the next `chaos` invocation over the same engine build.
  */
 import { createHash } from 'node:crypto';
-import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { nullEventSink } from '../../engine/events.js';
-import { runStreamingQuery, readOutputRows } from '../../engine/streaming/run.js';
+import { MemoryCheckpointStore } from '../../engine/index.js';
+import { Failpoints } from '../../engine/index.js';
+import { nullEventSink } from '../../engine/index.js';
+import { runStreamingJob } from '../../runtime/run-job.js';
+import { readStreamingRows as readOutputRows } from './output-readers.js';
 import type { TrialSpec } from '../history.js';
 import { streamingRunOptions } from '../trial/engine-options.js';
 import { engineIdentity } from './engine-identity.js';
@@ -92,7 +93,7 @@ export async function runFailureFree(spec: TrialSpec): Promise<string[]> {
   // the same rows written by the files sink in memory (the append sink keeps its own kind).
   const opts = streamingRunOptions(spec);
   const sink = opts.sink === 'append' ? 'append' : 'files';
-  await runStreamingQuery({ ...opts, sink }, { checkpoint, output, failpoints, events: nullEventSink });
+  await runStreamingJob({ ...opts, sink }, { checkpoint, output, failpoints, events: nullEventSink });
   return readOutputRows(output);
 }
 

@@ -9,7 +9,7 @@
  * opened anything reports nothing and is not judged, but a trial that asked for S3 or Kafka must
  * have at least one incarnation that says it opened them.
  */
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 import type { History, TrialConfig } from '../history.js';
 
 export interface OpenedServices {

@@ -1,32 +1,23 @@
 /**
- * Start, watch and kill one engine process (`node dist/harness/cli.js engine run ...`).
+ * Start, watch and kill one engine process (`node dist/runtime/main.js engine run ...`).
  *
  * The child runs detached as the leader of its own process group, so killing the group also kills
  * its executor processes; every child is in the registry until it is reaped. Events are read line
  * by line with readline on the child's stdout, and the caller kills BEFORE we stop reading (breaking
  * out of a line iterator first would let the child die of EPIPE instead of the signal).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { parseEvents, type EngineEvent } from '../../engine/events.js';
-import { AWAIT_RUN_ENV, WATCH_PARENT_ENV } from '../../engine/parent-watch.js';
+import { parseEvents, type EngineEvent } from '../../engine/index.js';
+import { AWAIT_RUN_ENV, WATCH_PARENT_ENV } from '../../runtime/parent-watch.js';
 import { signalTree, trackChild, untrackChild } from './registry.js';
-import { distEntry } from '../services/dist-entry.js';
 
 /**
- * The slim engine entry dist/engine/main.js (same flags as `chaos engine run`, no commander or
- * harness modules: a restart costs ~50 ms less). Resolved from the compiled tree whether this
- * module runs compiled or as TypeScript under vitest.
+ * The slim engine entry dist/runtime/main.js (same flags as `chaos engine run`, no commander or
+ * harness modules: a restart costs ~50 ms less), resolved from the compiled tree.
  */
-export function engineEntry(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const compiled = path.resolve(here, '..', '..', 'engine', 'main.js');
-  if (here.split(path.sep).includes('dist') && fs.existsSync(compiled)) return compiled;
-  return distEntry('engine/main.js');
-}
+export { engineEntry } from '../../runtime/entries.js';
+import { engineEntry } from '../../runtime/entries.js';
 
 export interface EngineExit {
   exitCode: number | null;
@@ -65,7 +56,7 @@ function startEngineProcess(argv: readonly string[], env: Record<string, string>
     cleanup: true,
     reject: false,
     // A pipe only this process writes to: when the harness dies (even by SIGKILL) the engine reads
-    // end-of-file and kills its process group (engine/parent-watch.ts). A warm engine reads its
+    // end-of-file and kills its process group (runtime/parent-watch.ts). A warm engine reads its
     // arguments from it first.
     stdin: 'pipe',
     stdout: 'pipe',

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { toArgv } from '../../runtime/engine-run.js';
 import { alive as processAlive } from '../../engine/test-support/os-probes.js';
 
 const ENGINE_PROCESS = path.resolve('dist/harness/process/engine-process.js');
@@ -46,7 +47,7 @@ describe('engines die with their harness', () => {
   it('a quiet engine with executors is gone soon after its harness is SIGKILLed', async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-parent-death-'));
     // Batch job on 2 executors; the driver sleeps 120 s in a failpoint before its first manifest.
-    const args = ['run', '--scenario', 'dictionary-join', '--seed', '1', '--size', '200', '--checkpoint', path.join(tmp, 'ck'), '--output', path.join(tmp, 'out'), '--executors', '2', '--failpoints', 'manifest.write:1:delay:120000'];
+    const args = toArgv({ job: 'dictionary-join', seed: 1, size: 200, checkpoint: path.join(tmp, 'ck'), output: path.join(tmp, 'out'), executors: 2, failpoints: 'manifest.write:1:delay:120000' });
     const script = `
       const { spawnEngine } = await import(${JSON.stringify(ENGINE_PROCESS)});
       const proc = spawnEngine(${JSON.stringify(args)}, { onEvent: (e) => { if (e.type === 'failpoint.fired' || e.type === 'executor.started') console.log(JSON.stringify({ engine: proc.pid, event: e.type })); } });

@@ -37,6 +37,8 @@ export interface TrialArbOptions {
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
   services?: TrialConfig['services'];
+  /** Recorded input (`--input`): every trial feeds these records (a streaming job); only their arrival pace is drawn. */
+  records?: { path: string; count: number; minPartitions: number };
 }
 
 /** Faults that depend on what the run's services can do: the S3 server (storage-*), the Kafka broker (broker-restart), a store that fences stale writers (zombie). */
@@ -85,6 +87,16 @@ export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: rea
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
   return kinds;
+}
+
+/** Recorded input: the records are given; how they arrive (growthBatches, for records without an arrivalBatch) is drawn. */
+/** Records that pin a partition need at least that many partitions: a drawn count below it is raised. */
+function withMinPartitions(config: TrialConfig, min: number): TrialConfig {
+  return config.partitions >= min ? config : { ...config, partitions: min };
+}
+
+export function recordedInputArb(r: { path: string; count: number }): fc.Arbitrary<InputParams> {
+  return fc.record({ size: fc.constant(r.count), records: fc.constant(r.path), growthBatches: fc.integer({ min: 1, max: 6 }) });
 }
 
 export function inputArb(minSize: number, maxSize: number): fc.Arbitrary<InputParams> {
@@ -360,12 +372,12 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
   const kinds = o.faultKinds ?? (batch ? batchFaultKinds(o.mode, executors, o.storageFaults ?? []) : faultKindsFor(o.mode, executors, o.storageFaults ?? [], where));
   const fraction = o.determinismFraction ?? 0.1;
   // Long runs are cheap in-process: a third of simulated streaming trials (unless --max-size caps the input below them).
-  const longRuns = o.mode === 'sim' && !batch && (o.maxSize === undefined || o.maxSize >= 1000);
+  const longRuns = o.mode === 'sim' && !batch && !o.records && (o.maxSize === undefined || o.maxSize >= 1000);
   const noLongRun = fc.constant(null);
   return fc
     .record({
       seed: fc.integer({ min: 1, max: 1_000_000 }),
-      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
+      input: batch ? fc.record({ size: fc.integer({ min: o.minSize ?? 20, max: Math.min(o.maxSize ?? 400, 400) }) }) : o.records ? recordedInputArb(o.records) : inputArb(o.minSize ?? 10, Math.min(o.maxSize ?? 400, 400)),
       long: longRuns ? fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: noLongRun }, { weight: 1, arbitrary: longRunArb }) : noLongRun,
       config: configArb({
         executors,
@@ -374,15 +386,15 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
         source,
         ...(o.mutant ? { mutant: o.mutant } : {}),
         ...(o.services ? { services: o.services } : {}),
-        // Process mode's engine arguments do not carry these two yet: drawn in simulation only.
-        drawStateKnobs: o.mode === 'sim' && !batch,
+        // Both modes: process mode's engine arguments carry them too (the engine-run codec, engine-options.test.ts).
+        drawStateKnobs: !batch,
       }),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
     .map(({ long, input, config, ...rest }) => ({
       ...rest,
       input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
-      config: long ? { ...config, maxBatchRecords: long.maxBatchRecords } : o.mode === 'process' && !batch ? withinProcessBudget(input, config) : config,
+      config: withMinPartitions(long ? { ...config, maxBatchRecords: long.maxBatchRecords } : o.mode === 'process' && !batch ? withinProcessBudget(input, config) : config, o.records?.minPartitions ?? 1),
     }))
     .chain((base) =>
       scheduleArb(kinds, o.mode, failpointSets(o.kind), lostWritesChoices(where), batch ? undefined : runShapeOf(base.input, base.config)).map((schedule) => ({ ...base, schedule })),

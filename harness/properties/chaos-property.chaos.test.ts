@@ -21,7 +21,7 @@ function seed(): number {
 
 describe('chaos property on the correct engine', () => {
   it('sim mode: 400 trials over all scenarios hold', async () => {
-    const s = await runChaos({ mode: 'sim', scenarios: chaosScenarios('all'), runs: 400, seed: seed(), outDir: out });
+    const s = await runChaos({ mode: 'sim', scenarios: await chaosScenarios('all'), runs: 400, seed: seed(), outDir: out });
     expect(s.failures.map((f) => `${f.scenario}: ${f.message} (seed ${f.seed} path ${f.path})`)).toEqual([]);
     expect(s.ok).toBe(true);
     expect(s.trials).toBe(400);
@@ -32,7 +32,7 @@ describe('chaos property on the correct engine', () => {
   });
 
   it('process mode: real processes and SIGKILL, 12 trials hold', async () => {
-    const s = await runChaos({ mode: 'process', scenarios: chaosScenarios('all', 'process'), runs: 12, seed: seed(), outDir: out, maxSize: 200 });
+    const s = await runChaos({ mode: 'process', scenarios: await chaosScenarios('all', 'process'), runs: 12, seed: seed(), outDir: out, maxSize: 200 });
     expect(s.failures.map((f) => `${f.scenario}: ${f.message} (seed ${f.seed} path ${f.path})`)).toEqual([]);
     expect(s.trials).toBe(12);
     expect(s.kills).toBeGreaterThan(3);

@@ -11,7 +11,7 @@
  * against the same definition the generator uses.
  */
 import fc from 'fast-check';
-import { STREAMING_DEFAULTS } from '../../engine/streaming/options.js';
+import { STREAMING_DEFAULTS } from '../../engine/index.js';
 import type { TrialConfig } from '../history.js';
 
 /** TrialConfig fields that are numeric engine knobs. */

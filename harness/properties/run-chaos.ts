@@ -8,7 +8,7 @@ import { chaosCommand } from '../cli-invocation.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import {
   type FailureSummary,
   type History,
@@ -21,10 +21,13 @@ import {
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
 import { closeEnginePool, openEnginePool } from '../process/engine-process.js';
+import { isModulePath } from '../../runtime/job-ref.js';
+import { jobModuleHash } from '../../runtime/jobs.js';
+import { readRecords } from '../../runtime/records.js';
 import { checkServicesOpened } from '../oracle/services-opened.js';
 import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
 import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
-import { hashString } from '../../engine/random.js';
+import { hashString } from '../../engine/index.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
 
@@ -44,8 +47,12 @@ export interface ChaosRunOptions {
   budgetMs?: number;
   seed: number;
   outDir?: string;
+  /** Write every trial's History to <outDir>/histories/ (failing trials' are always written). */
+  keepHistories?: boolean;
   mutant?: string;
   maxSize?: number;
+  /** Recorded input (`--input`): fed to every trial of a streaming job instead of generated input. */
+  records?: { path: string; count: number; minPartitions: number };
   sink?: TrialArbOptions['sink'];
   store?: TrialArbOptions['store'];
   source?: TrialArbOptions['source'];
@@ -95,11 +102,29 @@ export function replayCommand(file: string): string {
   return `${chaosCommand()} replay ${JSON.stringify(file).slice(1, -1)}`;
 }
 
+/** A trial's History as its own file, `chaos check FILE` re-judges it: <outDir>/histories/<trialId>.json. */
+export function writeHistoryFile(outDir: string, history: History): string {
+  const dir = path.join(outDir, 'histories');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${history.trialId}.json`);
+  fs.writeFileSync(file, JSON.stringify(history) + '\n');
+  return file;
+}
+
 export function writeReplayFile(outDir: string, history: History, spec: TrialSpec, fastCheck: ReplayFile['fastCheck']): string {
   const dir = path.join(outDir, 'replays');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${history.trialId}.json`);
-  const replay: ReplayFile = { replayVersion: 1, mode: history.mode, trial: spec, history, ...(fastCheck ? { fastCheck } : {}), command: replayCommand(file) };
+  const replay: ReplayFile = {
+    replayVersion: 1,
+    mode: history.mode,
+    trial: spec,
+    ...(isModulePath(spec.scenario) ? { jobModule: { path: spec.scenario, sha256: jobModuleHash(spec.scenario) } } : {}),
+    ...(spec.input.records !== undefined ? { recordsId: readRecords(spec.input.records).id } : {}),
+    history,
+    ...(fastCheck ? { fastCheck } : {}),
+    command: replayCommand(file),
+  };
   fs.writeFileSync(file, JSON.stringify(replay, null, 2) + '\n');
   return file;
 }
@@ -114,9 +139,16 @@ export function propertySeed(runSeed: number, scenarios: readonly string[], roun
   return hashString(`${runSeed}:${scenarios.join(',')}${round ? `:${round}` : ''}`) | 0;
 }
 
+/** A path as one shell word: quoted only when it needs it. */
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `chaos run` arguments that regenerate a counterexample from the run seed and its fast-check path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
-  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, `--scenario ${opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario}`, `--seed ${seed}`, '--runs 1'];
+  const selected = opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario;
+  const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, isModulePath(selected) ? `--job ${quoteArg(selected)}` : `--scenario ${selected}`, `--seed ${seed}`, '--runs 1'];
+  if (opts.records) parts.push(`--input ${quoteArg(opts.records.path)}`);
   if (path) parts.push(`--path ${path}`);
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
@@ -235,6 +267,7 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(storageFaults.length ? { storageFaults } : {}),
       ...(opts.maxSize ? { maxSize: opts.maxSize } : {}),
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
+      ...(opts.records && scenario.kind === 'streaming' ? { records: opts.records } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),
@@ -261,6 +294,8 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
         exploration.add(h);
         if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
+      // Every failing trial (not the shrink candidates) leaves its History; with keepHistories every trial does.
+      if (opts.outDir && !shrinking && (!h.ok || opts.keepHistories)) writeHistoryFile(opts.outDir, h);
       opts.onTrial?.(h, { scenario: spec.scenario, shrinking });
       if (!h.ok) {
         if (!shrinking) {
@@ -290,6 +325,7 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
       }
       const fastCheck = { seed: opts.seed, propertySeed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
+      const historyFile = opts.outDir ? writeHistoryFile(opts.outDir, h) : undefined;
       const entry = entryOf(spec.scenario);
       const failure: FailureSummary = {
         trialId: h.trialId,
@@ -301,6 +337,7 @@ async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
         seed: opts.seed,
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
+        ...(historyFile ? { historyFile, checkCommand: `${chaosCommand()} check ${quoteArg(historyFile)}` } : {}),
         rerunCommand: rerunCommand(opts, spec.scenario, opts.seed, details.counterexamplePath),
         history: h,
       };

@@ -12,7 +12,7 @@ describe('until covered', () => {
     const seed = Number(process.env['CHAOS_TEST_SEED'] ?? Date.now() % 1_000_000);
     process.stderr.write(`until-covered test seed ${seed} (set CHAOS_TEST_SEED to repeat)\n`);
     const cap = 3000;
-    const s = await runChaos({ mode: 'sim', scenarios: chaosScenarios('all').filter((x) => x.kind === 'streaming'), runs: cap, seed, untilCovered: 1 });
+    const s = await runChaos({ mode: 'sim', scenarios: (await chaosScenarios('all')).filter((x) => x.kind === 'streaming'), runs: cap, seed, untilCovered: 1 });
     expect(s.failures.map((f) => `${f.scenario}: ${f.message} (seed ${f.seed} path ${f.path})`)).toEqual([]);
     const x = s.exploration!;
     expect(x.neverHit).toEqual([]);

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { withDeadline } from '../../engine/io/deadline.js';
+import { withDeadline } from '../../engine/index.js';
 
 export type RuntimeCheck = { available: true; via: string } | { available: false; reason: string };
 

@@ -5,8 +5,8 @@
  * are stopped by close(), on SIGINT/SIGTERM, and — if the harness dies hard — by Testcontainers'
  * reaper (Ryuk).
  */
-import { UserError } from '../../engine/errors.js';
-import { withDeadline } from '../../engine/io/deadline.js';
+import { UserError } from '../../engine/index.js';
+import { withDeadline } from '../../engine/index.js';
 import { TcpFaultProxy } from '../faults/proxy/tcp-fault-proxy.js';
 import { NO_CONDITIONAL_WRITES_NOTE, probeS3, s3EngineArgs, s3EngineEnv } from './s3-args.js';
 import { runPrefix } from './run-prefix.js';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

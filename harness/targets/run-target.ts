@@ -7,7 +7,7 @@
  * Summary, replay files and reports are those of the built-in engine's runs.
  */
 import fc from 'fast-check';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { type FailureSummary, type Fault, type History, type RunSummary, type TrialSpec } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { replayCommand, writeReplayFile } from '../properties/run-chaos.js';

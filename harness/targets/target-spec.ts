@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 
 export type Readiness = { kind: 'none' } | { kind: 'log'; pattern: string } | { kind: 'file'; path: string };
 

@@ -5,11 +5,11 @@
  * (exactly-once: output multiset equals the reference; at-least-once: nothing lost or wrong).
  * Returns the same History the built-in engine's trials produce.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../../engine/errors.js';
-import { HISTORY_VERSION, type History, type TargetRef, type TrialSpec, type Verdict } from '../history.js';
+import { UserError } from '../../engine/index.js';
+import { newHistory, type History, type TargetRef, type TrialSpec, type Verdict } from '../history.js';
 import { checkAtLeastOnce, checkExactlyOnce } from '../oracle/checkers.js';
 import { defaultReferenceCacheDir, ReferenceDiskCache } from '../oracle/reference-disk-cache.js';
 import { restartUntilDone } from '../trial/restart-loop.js';
@@ -115,27 +115,8 @@ export async function targetReference(target: ResolvedTarget, seed: number): Pro
 export async function runTargetTrial(target: ResolvedTarget, spec: TrialSpec): Promise<History> {
   const startedAt = Date.now();
   const verdicts: Verdict[] = [];
-  const history: History = {
-    version: HISTORY_VERSION,
-    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
-    mode: 'process',
-    scenario: spec.scenario,
-    kind: spec.kind,
-    seed: spec.seed,
-    input: spec.input,
-    config: spec.config,
-    schedule: spec.schedule,
-    ...(spec.target ? { target: spec.target } : {}),
-    guarantee: target.spec.semantics,
-    startedAt,
-    elapsedMs: 0,
-    incarnations: [],
-    outputs: [],
-    reference: [],
-    verdicts,
-    ok: false,
-    kills: 0,
-  };
+  const history = newHistory(spec, 'process', target.spec.semantics, startedAt, verdicts);
+
   // The reference (when not cached) runs beside the trial: they share nothing but the input seed.
   const referenceRun = targetReference(target, spec.seed);
   referenceRun.catch(() => undefined);

@@ -19,7 +19,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { dalyIntervalMs, youngIntervalMs } from '../tune/optimal-interval.js';
 import { TargetDriver, type PointEvent, type ResolvedTarget } from './target-driver.js';
 import { targetTrialSpec } from './target-trial.js';

@@ -1,26 +1,25 @@
 /**
- * Batch scenarios in chaos trials: the batch engine's runBatchScenario in-process over memory
- * stores (simulation, executors 0), the failure-free reference, and the scenario's own
- * plain-loop oracle (referenceResult) as the model. Process mode runs `engine run` like streaming
- * (process-driver.ts, arguments from engine-options.ts batchRunArgs).
+ * Batch jobs in chaos trials: the batch engine in-process over memory stores (simulation,
+ * executors 0, through runtime/run-job.ts with the same parameters an engine process derives from
+ * the trial's config), the failure-free reference, and the job's own plain-loop oracle
+ * (referenceResult) as the model. Process mode runs `engine run` like streaming (process-driver.ts,
+ * the run from engine-options.ts trialEngineRun).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { nullEventSink } from '../../engine/events.js';
-import { canonicalLines, readJsonLinesOutput, runBatchScenario } from '../../engine/batch/run.js';
-import { findBatchScenario } from '../../scenarios/batch/index.js';
-import { batchSteps } from '../../engine/mutants/batch/index.js';
+import { MemoryCheckpointStore, Failpoints, nullEventSink } from '../../engine/index.js';
+import { batchParamsOf, runBatchByRef } from '../../runtime/run-job.js';
+import { loadBatchJob } from '../../runtime/jobs.js';
+import { readBatchLines, sortedJsonLines } from '../oracle/output-readers.js';
 import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { runInProcessIncarnation } from './in-process-incarnation.js';
 export { BATCH_FAILPOINTS } from './batch-failpoints.js';
 
 /**
- * Whether this build's engine process can run batch scenarios: `engine run` (engine/run-command.ts)
- * hands kind 'batch' to runBatchScenario in engine/batch/run.js, so the compiled module must exist.
+ * Whether this build's engine process can run batch jobs: `engine run` (runtime/run-command.ts)
+ * hands kind 'batch' to runBatchJob in engine/batch/run.js, so the compiled module must exist.
  */
 export function batchProcessSupported(): boolean {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,17 +32,17 @@ export function batchProcessSupported(): boolean {
 async function run(spec: TrialSpec, checkpoint: MemoryCheckpointStore, output: MemoryCheckpointStore, failpoints: Failpoints, events = nullEventSink) {
   checkpoint.failpoints = failpoints;
   output.failpoints = failpoints;
-  return runBatchScenario({
+  return runBatchByRef({
     scenario: spec.scenario,
     seed: spec.seed,
     size: spec.input.size,
-    ...(spec.params ? { params: spec.params } : {}),
+    params: await trialParams(spec),
     checkpoint,
     output,
     executors: 0,
     failpoints,
     events,
-    ...(spec.config.mutant ? { checkpointSteps: batchSteps(spec.config.mutant) } : {}),
+    ...(spec.config.mutant ? { mutant: spec.config.mutant } : {}),
   });
 }
 
@@ -52,11 +51,18 @@ export async function batchFailureFree(spec: TrialSpec): Promise<string[]> {
   const checkpoint = new MemoryCheckpointStore('memory://batch-reference-checkpoint', { failpoints: fp });
   const output = new MemoryCheckpointStore('memory://batch-reference-output', { failpoints: fp });
   await run(spec, checkpoint, output, fp);
-  return canonicalLines(await readJsonLinesOutput(output));
+  return readBatchLines(output);
 }
 
-export function batchModel(spec: TrialSpec): string[] {
-  return canonicalLines(findBatchScenario(spec.scenario).referenceResult(spec.seed, spec.input.size, spec.params));
+/** The job's parameters in a trial: what an engine process derives from --partitions / --checkpoint-interval, then the spec's own. */
+async function trialParams(spec: TrialSpec): Promise<Record<string, number>> {
+  const job = await loadBatchJob(spec.scenario);
+  return { ...batchParamsOf(job, { partitions: spec.config.partitions, checkpointInterval: spec.config.checkpointInterval }), ...(spec.params ?? {}) };
+}
+
+export async function batchModel(spec: TrialSpec): Promise<string[]> {
+  const job = await loadBatchJob(spec.scenario);
+  return sortedJsonLines(job.referenceResult(spec.seed, spec.input.size, await trialParams(spec)));
 }
 
 export async function batchSimDriver(spec: TrialSpec): Promise<IncarnationDriver> {
@@ -75,7 +81,7 @@ export async function batchSimDriver(spec: TrialSpec): Promise<IncarnationDriver
     afterKill: () => ({ checkpoint: 0, output: 0 }),
     // Not drawn for batch jobs (their checkpoint is datasets, not state versions).
     corruptCheckpoint: async () => [],
-    readOutputs: async () => canonicalLines(await readJsonLinesOutput(output)),
+    readOutputs: () => readBatchLines(output),
     hasCheckpoint: async () => started,
     async dispose() {
       await checkpoint.destroy();

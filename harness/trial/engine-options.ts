@@ -1,8 +1,13 @@
-/** A TrialSpec as the streaming engine's options and as `chaos engine run` arguments. */
-import type { StreamingRunOptions } from '../../engine/streaming/run.js';
+/**
+ * A TrialSpec as one engine run (runtime/engine-run.ts EngineRun): every value the trial drew —
+ * config, input knobs, services, faults — becomes a field of the one codec, and `toArgv` makes the
+ * command line. engine-options.test.ts proves no drawn value is left out.
+ */
+import { partialFromArgv, type EngineRun } from '../../runtime/engine-run.js';
+import type { JobStreamingRunOptions } from '../../runtime/run-job.js';
 import type { TrialSpec } from '../history.js';
 
-export function streamingRunOptions(spec: TrialSpec): StreamingRunOptions {
+export function streamingRunOptions(spec: TrialSpec): JobStreamingRunOptions {
   const c = spec.config;
   return {
     scenario: spec.scenario,
@@ -20,71 +25,61 @@ export function streamingRunOptions(spec: TrialSpec): StreamingRunOptions {
       ...(spec.input.growthBatches !== undefined ? { growthBatches: spec.input.growthBatches } : {}),
     },
     ...(c.mutant ? { mutant: c.mutant } : {}),
+    ...(spec.input.records !== undefined ? { records: spec.input.records } : {}),
     sink: c.sink,
   };
 }
 
-/** Arguments after `engine` for one incarnation of a batch scenario. */
-export function batchRunArgs(spec: TrialSpec, dirs: { checkpoint: string; output: string }, failpoints: string | undefined): string[] {
-  const args = ['run', '--scenario', spec.scenario, '--seed', String(spec.seed), '--size', String(spec.input.size), '--checkpoint', dirs.checkpoint, '--output', dirs.output];
-  if (spec.config.executors > 0) args.push('--executors', String(spec.config.executors));
-  if (spec.config.sink === 's3') args.push('--sink', 's3');
-  if (failpoints) args.push('--failpoints', failpoints);
-  return args;
+export interface IncarnationExtras {
+  /** This incarnation's partition count (a changed-partitions fault restarts with another). */
+  partitions: number;
+  failpoints?: string;
+  executorFailpoints?: string;
+  lazyFs: boolean;
+  /** The services' engine arguments (`--store s3 --s3-endpoint ...`, `--kafka-brokers ...`). */
+  serviceArgs?: readonly string[];
 }
 
-/**
- * The services' engine arguments a batch job uses: its checkpoint store and S3 endpoint when the
- * trial puts the checkpoint or the output on S3; Kafka flags are for streaming only.
- */
-export function batchServiceArgs(spec: TrialSpec, engineArgs: readonly string[]): string[] {
-  if (spec.config.store !== 's3' && spec.config.sink !== 's3') return [];
-  const out: string[] = [];
-  for (let i = 0; i < engineArgs.length; i++) {
-    const flag = engineArgs[i]!;
-    const takesValue = i + 1 < engineArgs.length && !engineArgs[i + 1]!.startsWith('--');
-    if (flag === '--store' || flag.startsWith('--s3-')) out.push(flag, ...(takesValue ? [engineArgs[i + 1]!] : []));
-    if (takesValue) i++;
-  }
-  if (spec.config.store !== 's3') {
-    const at = out.indexOf('--store');
-    if (at >= 0) out.splice(at, 2);
-  }
-  return out;
-}
+/** The service fields a batch job takes: its checkpoint store and S3 endpoint (Kafka is for streaming). */
+const BATCH_SERVICE_FIELDS = ['s3Endpoint', 's3Bucket', 's3Prefix'] as const;
 
-/** Arguments after `engine` for one incarnation. */
-export function engineRunArgs(
-  spec: TrialSpec,
-  dirs: { checkpoint: string; output: string },
-  extra: { partitions: number; failpoints?: string; lazyFs: boolean },
-): string[] {
+/** One incarnation of a trial as an engine run. */
+export function trialEngineRun(spec: TrialSpec, dirs: { checkpoint: string; output: string }, extra: IncarnationExtras): EngineRun {
   const c = spec.config;
-  const args = [
-    'run',
-    '--scenario', spec.scenario,
-    '--seed', String(spec.seed),
-    '--size', String(spec.input.size),
-    '--checkpoint', dirs.checkpoint,
-    '--output', dirs.output,
-    '--checkpoint-interval', String(c.checkpointInterval),
-    '--partitions', String(extra.partitions),
-    '--max-batch-records', String(c.maxBatchRecords),
-    '--sink', c.sink,
-  ];
-  if (c.executors > 0) args.push('--executors', String(c.executors));
-  if (c.mutant) args.push('--mutant', c.mutant);
-  if (extra.failpoints) args.push('--failpoints', extra.failpoints);
-  if (extra.lazyFs) args.push('--lazy-fs');
-  const inputFlags: Array<[keyof TrialSpec['input'], string]> = [
-    ['keys', '--keys'],
-    ['disorderMs', '--disorder-ms'],
-    ['lateFraction', '--late-fraction'],
-    ['growthBatches', '--growth-batches'],
-  ];
-  for (const [key, flag] of inputFlags) {
-    const v = spec.input[key];
-    if (v !== undefined && key !== 'size') args.push(flag, String(v));
+  const services = partialFromArgv(extra.serviceArgs ?? []);
+  const run: EngineRun = {
+    job: spec.scenario,
+    seed: spec.seed,
+    size: spec.input.size,
+    checkpoint: dirs.checkpoint,
+    output: dirs.output,
+    checkpointInterval: c.checkpointInterval,
+    partitions: extra.partitions,
+    sink: c.sink,
+    store: c.store,
+    ...(c.executors > 0 ? { executors: c.executors } : {}),
+    ...(extra.failpoints ? { failpoints: extra.failpoints } : {}),
+    ...(extra.executorFailpoints ? { executorFailpoints: extra.executorFailpoints } : {}),
+  };
+  if (spec.kind === 'batch') {
+    // A batch job's --partitions and --checkpoint-interval are its partitions / checkpointEvery parameters.
+    for (const f of BATCH_SERVICE_FIELDS) if (services[f] !== undefined) run[f] = services[f];
+    return run;
   }
-  return args;
+  Object.assign(run, services, {
+    maxBatchRecords: c.maxBatchRecords,
+    ...(c.snapshotEvery !== undefined ? { snapshotEvery: c.snapshotEvery } : {}),
+    ...(c.retainBatches !== undefined ? { retainBatches: c.retainBatches } : {}),
+    source: c.source,
+    sink: c.sink,
+    store: c.store,
+    ...(c.mutant ? { mutant: c.mutant } : {}),
+    ...(extra.lazyFs ? { lazyFs: true } : {}),
+  });
+  if (spec.input.keys !== undefined) run.keys = spec.input.keys;
+  if (spec.input.disorderMs !== undefined) run.disorderMs = spec.input.disorderMs;
+  if (spec.input.lateFraction !== undefined) run.lateFraction = spec.input.lateFraction;
+  if (spec.input.growthBatches !== undefined) run.growthBatches = spec.input.growthBatches;
+  if (spec.input.records !== undefined) run.records = spec.input.records;
+  return run;
 }

@@ -3,10 +3,10 @@
  * failpoints on the memory stores, run, and turn how the run ended into what a process exit would
  * have said. A SimulatedCrash is the stand-in for SIGKILL; the caller keeps only the stores.
  */
-import type { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
-import { InjectedFault, SimulatedCrash, UserError } from '../../engine/errors.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { MemoryEventSink } from '../../engine/events.js';
+import type { MemoryCheckpointStore } from '../../engine/index.js';
+import { InjectedFault, SimulatedCrash, UserError } from '../../engine/index.js';
+import { Failpoints } from '../../engine/index.js';
+import { MemoryEventSink } from '../../engine/index.js';
 import type { Fault, FaultHit } from '../history.js';
 import { CrashAtNthHit, simFailpoints } from '../faults/failpoint-spec.js';
 import type { IncarnationResult } from './driver.js';

@@ -13,8 +13,7 @@
 import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dropUnsyncedWrites } from '../../engine/io/lazy-fs.js';
-import { UserError } from '../../engine/errors.js';
+import { dropUnsyncedWrites, UserError } from '../../engine/index.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine, type EngineProcess, type SpawnOptions } from '../process/engine-process.js';
@@ -23,9 +22,10 @@ import { openTrialS3Store, readTrialOutputs, servicesViewFromEngineArgs } from '
 import type { ServiceHandle } from '../services/types.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
-import { batchRunArgs, batchServiceArgs, engineRunArgs } from './engine-options.js';
+import { trialEngineRun } from './engine-options.js';
+import { toArgv } from '../../runtime/engine-run.js';
 import { lostWritesSides } from './lost-writes.js';
-import { canonicalLines, readJsonLinesOutput } from '../../engine/batch/run.js';
+import { readBatchLines } from '../oracle/output-readers.js';
 
 export interface ProcessDriverOptions {
   deadline: number;
@@ -66,12 +66,15 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
   const argsFor = (fault: Fault | undefined, partitions: number): string[] => {
     const failpoints = failpointFlag(fault);
     const executorFailpoints = executorFailpointFlag(fault);
-    const args =
-      spec.kind === 'batch'
-        ? [...batchRunArgs(spec, dirs, failpoints), ...batchServiceArgs(spec, opts.engineArgs ?? [])]
-        : [...engineRunArgs(spec, dirs, { partitions, lazyFs, ...(failpoints ? { failpoints } : {}) }), ...(opts.engineArgs ?? [])];
-    if (executorFailpoints) args.push('--executor-failpoints', executorFailpoints);
-    return args;
+    return toArgv(
+      trialEngineRun(spec, dirs, {
+        partitions,
+        lazyFs,
+        serviceArgs: opts.engineArgs ?? [],
+        ...(failpoints ? { failpoints } : {}),
+        ...(executorFailpoints ? { executorFailpoints } : {}),
+      }),
+    );
   };
   const spawn = (fault: Fault | undefined, partitions: number, onEvent: SpawnOptions['onEvent']) => {
     const storageFaults = spec.schedule.faults.some(isStorageFault);
@@ -182,10 +185,10 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
 
 /** A batch job's part files, where it wrote them: the --output directory, or under it on S3 (--sink s3). */
 async function readBatchOutputs(spec: TrialSpec, dirs: { checkpoint: string; output: string }, opts: ProcessDriverOptions): Promise<string[]> {
-  if (spec.config.sink !== 's3') return canonicalLines(await readJsonLinesOutput(dirs.output));
+  if (spec.config.sink !== 's3') return readBatchLines(dirs.output);
   const store = await openTrialS3Store(servicesViewFromEngineArgs(opts.engineArgs ?? [], opts.env ?? {}, 's3'), dirs.output);
   try {
-    return canonicalLines(await readJsonLinesOutput(store));
+    return await readBatchLines(store);
   } finally {
     await store.close();
   }

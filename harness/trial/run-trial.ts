@@ -2,9 +2,8 @@
  * One chaos trial: reference, nemesis + restart loop, checkers. Returns its History; a History
  * with `ok: false` is a finding.
  */
-import { randomBytes } from 'node:crypto';
-import { HISTORY_VERSION, type History, type Mode, type TrialSpec, type Verdict } from '../history.js';
-import { checkAtLeastOnce, checkDeterminism, checkExactlyOnce, checkFinalState, checkModel, checkPerKeyOrder } from '../oracle/checkers.js';
+import { newHistory, type History, type Mode, type TrialSpec, type Verdict } from '../history.js';
+import { check, type CheckContext } from '../oracle/check.js';
 import { referenceKey, referenceOutput, runFailureFree } from '../oracle/reference.js';
 import { modelFor } from '../oracle/models/index.js';
 import { restartUntilDone } from './restart-loop.js';
@@ -27,7 +26,7 @@ export interface TrialOptions {
 const modelCache = new Map<string, string[]>();
 async function modelOutput(spec: TrialSpec): Promise<string[] | undefined> {
   if (spec.kind === 'batch') return (await import('./batch.js')).batchModel(spec);
-  const model = modelFor(spec.scenario);
+  const model = await modelFor(spec);
   if (!model) return undefined;
   const key = referenceKey(spec);
   let rows = modelCache.get(key);
@@ -43,45 +42,25 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   const startedAt = Date.now();
   const timeoutMs = opts.timeoutMs ?? (mode === 'process' ? 60_000 : 20_000);
   const guarantee = spec.config.sink === 'append' ? 'at-least-once' : 'exactly-once';
-  const verdicts: Verdict[] = [];
-  const history: History = {
-    version: HISTORY_VERSION,
-    trialId: `${spec.scenario}-${randomBytes(4).toString('hex')}`,
-    mode,
-    scenario: spec.scenario,
-    kind: spec.kind,
-    seed: spec.seed,
-    input: spec.input,
-    ...(spec.params ? { params: spec.params } : {}),
-    config: spec.config,
-    schedule: spec.schedule,
-    guarantee,
-    startedAt,
-    elapsedMs: 0,
-    incarnations: [],
-    outputs: [],
-    reference: [],
-    verdicts,
-    ok: false,
-    kills: 0,
-  };
+  const history = newHistory(spec, mode, guarantee, startedAt, []);
 
+  // Observations of the run (exits, refusals, liveness); the data is judged at the end by check(history).
+  const observed: Verdict[] = [];
+  history.observed = observed;
+  history.finished = false;
   let reference: string[];
   try {
     reference = await referenceOutput(spec);
   } catch (err) {
-    verdicts.push({ checker: 'clean-exit', ok: false, message: `the failure-free reference run failed: ${(err as Error).message}` });
-    history.elapsedMs = Date.now() - startedAt;
-    return history;
+    observed.push({ checker: 'clean-exit', ok: false, message: `the failure-free reference run failed: ${(err as Error).message}` });
+    return judged(history, startedAt, {});
   }
   history.reference = reference;
-  if (spec.checkDeterminism) verdicts.push(checkDeterminism(reference, await runFailureFree(spec)));
-  const model = modelFor(spec.scenario);
+  if (spec.checkDeterminism) history.determinismOutput = await runFailureFree(spec);
+  const model = await modelFor(spec);
   const modelRows = await modelOutput(spec);
-  if (modelRows) {
-    history.model = modelRows;
-    verdicts.push(checkModel(modelRows, reference));
-  }
+  if (modelRows) history.model = modelRows;
+  const ctx: CheckContext = model ? { ...(model.shape ? { shape: model.shape } : {}), perKeyOrder: model.perKeyOrder } : {};
 
   // The bound covers the engine's incarnations, not the reference computed above.
   const deadline = Date.now() + timeoutMs;
@@ -90,26 +69,21 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
     const loop = await restartUntilDone(spec, driver, deadline);
     history.incarnations = loop.incarnations;
     history.kills = loop.kills;
-    verdicts.push(...loop.verdicts);
+    observed.push(...loop.verdicts);
     if (loop.finished) {
-      const outputs = await driver.readOutputs();
-      history.outputs = outputs;
-      const main = guarantee === 'exactly-once' ? checkExactlyOnce(reference, outputs) : checkAtLeastOnce(reference, outputs);
-      verdicts.push(main);
-      // Per-key order and final state are functions of the output multiset: when it equals the
-      // reference they hold, and they are computed to explain a difference (or duplicates).
-      const implied = guarantee === 'exactly-once' && main.ok;
-      if (guarantee === 'exactly-once' && model?.perKeyOrder && model.shape?.seq) {
-        verdicts.push(implied ? { checker: 'per-key-order', ok: true, message: 'implied: the output multiset equals the reference' } : checkPerKeyOrder(reference, outputs, model.shape));
-      }
-      if (model?.shape?.value) {
-        verdicts.push(implied ? { checker: 'final-state', ok: true, message: 'implied: the output multiset equals the reference' } : checkFinalState(reference, outputs, model.shape));
-      }
+      history.outputs = await driver.readOutputs();
+      history.finished = true;
     }
   } finally {
     await driver.dispose();
   }
-  history.ok = verdicts.every((v) => v.ok);
+  return judged(history, startedAt, ctx);
+}
+
+/** The History judged by the one composed checker (the same function `chaos check` re-judges a stored History with). */
+function judged(history: History, startedAt: number, ctx: CheckContext): History {
+  history.verdicts = check(history, ctx);
+  history.ok = history.verdicts.every((v) => v.ok);
   history.elapsedMs = Date.now() - startedAt;
   return history;
 }

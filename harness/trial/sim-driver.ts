@@ -1,12 +1,12 @@
 /**
  * Simulation mode: the streaming engine in this process over memory stores. A SimulatedCrash
  * unwinds the engine; the instance is discarded and only what the memory store completed survives
- * (the Map is "the disk"). Each incarnation is a fresh runStreamingQuery call on the same stores.
+ * (the Map is "the disk"). Each incarnation is a fresh runStreamingJob call on the same stores.
  */
-import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
-import { Coverage } from '../../engine/coverage.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { runStreamingQuery, readOutputRows } from '../../engine/streaming/run.js';
+import { MemoryCheckpointStore } from '../../engine/index.js';
+import { Coverage, Failpoints } from '../../engine/index.js';
+import { runStreamingJob } from '../../runtime/run-job.js';
+import { readStreamingRows as readOutputRows } from '../oracle/output-readers.js';
 import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { streamingRunOptions } from './engine-options.js';
@@ -21,7 +21,7 @@ export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
     mode: 'sim',
     run(index: number, fault: Fault | undefined, partitions: number): Promise<IncarnationResult> {
       return runInProcessIncarnation(index, fault, { checkpoint, output }, (failpoints, events) =>
-        runStreamingQuery({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events, coverage: new Coverage(events) }),
+        runStreamingJob({ ...streamingRunOptions(spec), partitions }, { checkpoint, output, failpoints, events, coverage: new Coverage(events) }),
       );
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),

@@ -5,7 +5,7 @@
  * running it anyway would turn a typo into a "finding" (exit 1). This must NOT judge whether the
  * trial passes: only whether it is a trial at all.
  */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/index.js';
 import { FAULT_KINDS, type TrialSpec } from '../history.js';
 
 type Json = Record<string, unknown>;
@@ -52,6 +52,7 @@ export function checkTrialSpec(t: unknown, file: string): asserts t is TrialSpec
   int(file, t.input, 'disorderMs', 'trial.input', 0, 86_400_000, true);
   num(file, t.input, 'lateFraction', 'trial.input', 0, 1, true);
   int(file, t.input, 'growthBatches', 'trial.input', 1, 100_000, true);
+  str(file, t.input, 'records', 'trial.input', true);
   if (t.params !== undefined) {
     if (!isObject(t.params)) fail(file, 'trial.params', t.params, 'an object of numbers');
     for (const k of Object.keys(t.params)) num(file, t.params, k, 'trial.params', 0, 1_000_000);
@@ -62,6 +63,8 @@ export function checkTrialSpec(t: unknown, file: string): asserts t is TrialSpec
   int(file, c, 'checkpointInterval', 'trial.config', 0, 100_000);
   int(file, c, 'executors', 'trial.config', 0, 64);
   int(file, c, 'maxBatchRecords', 'trial.config', 1, 10_000_000);
+  int(file, c, 'snapshotEvery', 'trial.config', 1, 1_000_000, true);
+  int(file, c, 'retainBatches', 'trial.config', 0, 1_000_000, true);
   str(file, c, 'mutant', 'trial.config', true);
   choice(file, c, 'store', 'trial.config', ['fs', 's3', 'memory']);
   choice(file, c, 'source', 'trial.config', ['log', 'kafka']);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tuneFixture } from '../../reports/test-support/fixtures.js';
+import { tuneFixture } from './test-support/tune-fixture.js';
 import { analyzeTune, pairedOff, REFERENCE_WORK_MS, type AnalyzeInput } from './analyze.js';
 import { steadyMetrics } from './engine-runs.js';
 import { killBatchOf, killFraction } from './run-tune.js';
-import type { EngineEvent } from '../../engine/events.js';
+import type { EngineEvent } from '../../engine/index.js';
 
 describe('analyzeTune', () => {
   const r = tuneFixture();
@@ -100,6 +100,17 @@ describe('analyzeTune', () => {
     expect(once.verdict).toMatch(/NOT separated .*each measured once/);
   });
 
+  it('compares outputs only between runs of the same input cut into the same batches', () => {
+    const base = tuneFixture([1, 2], 2, [100, 400]);
+    // the same records at another batch size give other per-batch rows: not a finding
+    const sameSize = base.runs.map((r) => ({ ...r, size: 40_000 }));
+    const ok = analyzeTune({ ...base, runs: sameSize, config: base.config });
+    expect(ok.notes.join('\n')).not.toMatch(/FINDING/);
+    // the same input and batch size at another interval must agree
+    const differs = base.runs.map((r, i) => (i === 1 ? { ...r, outputDigest: 'other' } : r));
+    expect(analyzeTune({ ...base, runs: differs, config: base.config }).notes.join('\n')).toMatch(/FINDING: failure-free runs of the same input/);
+  });
+
   it('leaves out kills that never happened and flags a recovered output that differs', () => {
     const base = tuneFixture([5], 1, [100]);
     const input: AnalyzeInput = {
@@ -156,6 +167,10 @@ describe('kill points', () => {
     const fractions = [0, 1, 2, 3, 4].map((round) => killFraction(7, round));
     expect(fractions).toEqual([0, 1, 2, 3, 4].map((round) => killFraction(7, round)));
     expect(new Set(fractions).size).toBe(5);
+    // uniform over the run, not crowded at its start
+    const many = Array.from({ length: 200 }, (_, round) => killFraction(7, round));
+    expect(many.filter((f) => f >= 0.5).length).toBeGreaterThan(60);
+    expect(many.filter((f) => f < 0.5).length).toBeGreaterThan(60);
     for (const f of fractions) {
       const b = killBatchOf(f, 40)!;
       expect(b >= 1 && b <= 39).toBe(true);

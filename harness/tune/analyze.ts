@@ -103,9 +103,14 @@ export function analyzeTune(input: AnalyzeInput): TuneResult {
       `FINDING: after the kill at ${t.killAt} (interval ${t.interval}, ${t.batchRecords} records per batch, repeat ${t.repeat + 1}) the recovered output differs from the failure-free output.`,
     );
   }
-  const bySize = new Map<number, Set<string>>();
-  for (const r of input.runs) bySize.set(r.size, (bySize.get(r.size) ?? new Set()).add(r.outputDigest));
-  if ([...bySize.values()].some((s) => s.size > 1)) {
+  // Same input and same batch boundaries must give the same output; other batch sizes cut the input
+  // into other batches, and per-batch output rows differ with them.
+  const byInput = new Map<string, Set<string>>();
+  for (const r of input.runs) {
+    const key = `${r.size}/${r.batchRecords}`;
+    byInput.set(key, (byInput.get(key) ?? new Set()).add(r.outputDigest));
+  }
+  if ([...byInput.values()].some((s) => s.size > 1)) {
     notes.push('FINDING: failure-free runs of the same input at different intervals produced different outputs; the scenario or the engine is not deterministic.');
   }
   const notKilled = input.recoveries.filter((t) => !t.killed);
@@ -215,9 +220,17 @@ function sizeData(b: number, base: number, input: AnalyzeInput): SizeData {
     const o = r.interval > 0 ? pairedOff(r, allOff) : undefined;
     return o && o.batchMs > 0 ? [{ interval: r.interval, repeat: r.repeat, multiplier: r.batchMs / o.batchMs }] : [];
   });
+  const baseLength = Math.min(...off.map((r) => r.size));
   const recoveries = input.recoveries
     .filter((t) => t.batchRecords === b && t.killed)
-    .map((t) => ({ interval: t.interval, repeat: t.repeat, restartMs: Math.max(0, t.recoveryMs - t.replayMs), replayedBatches: t.replayedBatches, replayMs: t.replayMs }));
+    .map((t) => ({
+      interval: t.interval,
+      repeat: t.repeat,
+      restartMs: Math.max(0, t.recoveryMs - t.replayMs),
+      replayedBatches: t.replayedBatches,
+      replayMs: t.replayMs,
+      baseLength: t.size <= baseLength,
+    }));
   const baseOff = new Map(baseOffRuns(input.runs.filter((r) => r.batchRecords === base)).map((r) => [r.repeat, r]));
   const scales = off.flatMap((r) => {
     const o = baseOff.get(r.repeat);
@@ -447,7 +460,7 @@ function adviseBatchSize(results: BatchSizeResult[]): BatchAdvice | null {
     const other = results.filter((r) => r !== base).map((r) => `${r.batchRecords} records per batch take ×${r.relativeTime.value.toFixed(2)} the time (${ciText(r.relativeTime, '×')})`);
     text = `Keep ${base.batchRecords} records per batch: ${other.join('; ')}.`;
   } else {
-    const sure = best.relativeTime.hi < 1 ? 'with 95 % confidence' : 'but the 95 % interval includes no gain, so measure longer before changing it';
+    const sure = best.relativeTime.hi < 1 ? 'with 95 % confidence' : `but its 95 % interval reaches ×${best.relativeTime.hi.toFixed(2)} (no gain), so measure longer before changing it`;
     const gain = (1 - best.relativeTime.value) * 100;
     text =
       `${best.batchRecords} records per batch instead of ${base.batchRecords} finish the same records in ×${best.relativeTime.value.toFixed(2)} the time ` +

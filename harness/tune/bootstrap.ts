@@ -5,7 +5,7 @@
  * within each interval (and batch size) — so every resample measures the same points as the run did.
  * Seeded, so the same measurements always give the same intervals.
  */
-import { mulberry32 } from '../../engine/random.js';
+import { mulberry32 } from '../../engine/index.js';
 
 /** How many resamples: enough for stable 2.5 / 97.5 % percentiles of smooth statistics. */
 export const RESAMPLES = 1000;

@@ -5,13 +5,18 @@ import { decide } from './decision.js';
 
 describe('cost model', () => {
   const ratios = [1, 2, 5, 10].flatMap((k) => [0, 1].map((repeat) => ({ interval: k, repeat, multiplier: 1.1 + 0.4 / k + (repeat ? 0.001 : -0.001) })));
-  const recoveries = [{ interval: 10, repeat: 0, restartMs: 100, replayedBatches: 4, replayMs: 40 }];
+  const recoveries = [
+    { interval: 10, repeat: 0, restartMs: 100, replayedBatches: 4, replayMs: 40, baseLength: true },
+    { interval: 500, repeat: 0, restartMs: 900, replayedBatches: 0, replayMs: 0, baseLength: false },
+  ];
   const m = fitCostModel({ batchMsOff: 10, ratios, recoveries, checkpointWriteMs: 3, timeScale: 1 });
 
   it('recovers α (per-batch) and β (per-checkpoint) by least squares over 1/K', () => {
     expect(m.alpha).toBeCloseTo(1.1, 6);
     expect(m.beta).toBeCloseTo(0.4, 6);
     expect(m.replayMsPerBatch).toBe(10);
+    // the lengthened run's slow restart (more input to load) is not what the job pays
+    expect(m.restartMs).toBe(100);
     expect(multiplierAt(m, 4)).toBeCloseTo(1.2, 6);
     // at K = 4: .1 per batch against .4/4 per checkpoint
     expect(perBatchShareAt(m, 4)).toBeCloseTo(0.5, 6);

@@ -33,6 +33,8 @@ export interface RecoveryObservation {
   restartMs: number;
   replayedBatches: number;
   replayMs: number;
+  /** The run had the base length (not lengthened for a large interval). */
+  baseLength: boolean;
 }
 
 export interface CostModelInput {
@@ -58,7 +60,12 @@ export interface CostModel {
 export function fitCostModel(input: CostModelInput): CostModel {
   const { alpha, beta } = fitMultiplier(input.ratios, input.checkpointWriteMs, input.batchMsOff);
   const killed = input.recoveries;
-  const restartMs = killed.length ? mean(killed.map((t) => Math.max(0, t.restartMs))) : 0;
+  // Restart time grows with the input a run was given (more to load at start), and runs at large
+  // intervals are lengthened only so they hold two checkpoints: the restart a job pays is the one
+  // measured on runs of the base length, where there are any.
+  const base = killed.filter((t) => t.baseLength);
+  const restarts = (base.length ? base : killed).map((t) => Math.max(0, t.restartMs));
+  const restartMs = restarts.length ? mean(restarts) : 0;
   const replayed = killed.reduce((s, t) => s + t.replayedBatches, 0);
   const replayMs = killed.reduce((s, t) => s + t.replayMs, 0);
   // Without a measured replay a replayed batch costs what a batch costs with checkpointing on.

@@ -70,22 +70,25 @@ export function decide(
 }
 
 export interface ConfidenceMark {
+  /** For Markdown (GitHub renders emoji). */
   icon: string;
+  /** For HTML and terminals: a plain Unicode sign any text font has. */
+  glyph: string;
   label: string;
   cls: 'ok' | 'info' | 'warn' | 'fail';
 }
 
 /** The mark in front of a verdict: a green tick only where the data separate the pick from the runner-up. */
 export function markOf(findings: boolean, status: Separation | 'none'): ConfidenceMark {
-  if (findings) return { icon: '❌', label: 'correctness finding', cls: 'fail' };
+  if (findings) return { icon: '❌', glyph: '✗', label: 'correctness finding', cls: 'fail' };
   switch (status) {
     case 'separated':
-      return { icon: '✅', label: 'separated from the runner-up', cls: 'ok' };
+      return { icon: '✅', glyph: '✓', label: 'separated from the runner-up', cls: 'ok' };
     case 'equivalent':
-      return { icon: '≈', label: `equivalent to the runner-up (within ${EQUIVALENCE_PCT} %)`, cls: 'info' };
+      return { icon: '≈', glyph: '≈', label: `equivalent to the runner-up (within ${EQUIVALENCE_PCT} %)`, cls: 'info' };
     case 'single':
-      return { icon: 'ℹ️', label: 'only one interval measured', cls: 'info' };
+      return { icon: 'ℹ️', glyph: 'i', label: 'only one interval measured', cls: 'info' };
     default:
-      return { icon: '⚠️', label: 'not separated: the data cannot tell the pick from its neighbour', cls: 'warn' };
+      return { icon: '⚠️', glyph: '⚠', label: 'not separated: the data cannot tell the pick from its neighbour', cls: 'warn' };
   }
 }

@@ -6,11 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { EngineEvent } from '../../engine/events.js';
-import { UserError } from '../../engine/errors.js';
-import { FsCheckpointStore } from '../../engine/checkpoint/fs-store.js';
-import { Failpoints } from '../../engine/failpoints.js';
-import { readOutputRows } from '../../engine/sinks/read-output.js';
+import type { EngineEvent } from '../../engine/index.js';
+import { UserError } from '../../engine/index.js';
+import { readStreamingRows } from '../oracle/output-readers.js';
+import { toArgv } from '../../runtime/engine-run.js';
 import { spawnEngine, type EngineExit } from '../process/engine-process.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { RecoveryTrial, SteadyRun } from './result.js';
@@ -33,18 +32,16 @@ export function killFailpoint(batch: number): string {
 }
 
 function engineArgs(cfg: EngineRunConfig, interval: number, checkpoint: string, output: string, failpoints?: string): string[] {
-  const args = [
-    'run',
-    '--scenario', cfg.scenario,
-    '--seed', String(cfg.seed),
-    '--size', String(cfg.size),
-    '--checkpoint', checkpoint,
-    '--output', output,
-    '--checkpoint-interval', String(interval),
-    '--max-batch-records', String(cfg.maxBatchRecords),
-  ];
-  if (failpoints) args.push('--failpoints', failpoints);
-  return args;
+  return toArgv({
+    job: cfg.scenario,
+    seed: cfg.seed,
+    size: cfg.size,
+    checkpoint,
+    output,
+    checkpointInterval: interval,
+    maxBatchRecords: cfg.maxBatchRecords,
+    ...(failpoints ? { failpoints } : {}),
+  });
 }
 
 /** The command line a person can paste to repeat one measured run. */
@@ -173,6 +170,6 @@ export async function recoveryTrial(
 
 /** sha256 over the sorted committed output rows, read as every other check reads them. */
 export async function outputDigest(dir: string): Promise<string> {
-  const lines = await readOutputRows(new FsCheckpointStore(dir, { failpoints: Failpoints.disarmed() }));
+  const lines = await readStreamingRows(dir);
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import * as path from 'node:path';
-import { UserError } from '../../engine/errors.js';
-import { allScenarios } from '../../scenarios/index.js';
+import { UserError } from '../../engine/index.js';
+import { bundledJobs as allScenarios } from '../../runtime/jobs.js';
 import { checkTunableScenario, parseBatchRecords, parseCount, parseDuration, parseIntervals, parseTuneFlags, tuneDefaults } from './options.js';
 
 function userError(fn: () => unknown): UserError {

@@ -2,10 +2,11 @@
  * `chaos tune` options: parsed and checked up front so that bad input fails in milliseconds with a
  * message naming the flag and the fix (UserError, exit 2), never after a minute of measuring.
  */
-import { UserError } from '../../engine/errors.js';
-import { findScenario } from '../../scenarios/index.js';
+import { UserError, checkOutputDir } from '../../engine/index.js';
+import * as path from 'node:path';
+import { findBundledJob as findScenario, loadJob } from '../../runtime/jobs.js';
+import { isModulePath } from '../../runtime/job-ref.js';
 import { durationPartsMs } from '../duration.js';
-import { checkOutputDir } from '../../engine/io/output-path.js';
 
 export interface TuneOptions {
   scenario: string;
@@ -96,8 +97,23 @@ export function checkTunableScenario(name: string): string {
   return info.name;
 }
 
+/**
+ * `--job PATH|NAME`: a job module of the user's own (or a bundled job), loaded now so a bad module
+ * is refused (exit 2) before any measurement; it must be a streaming job. Returns the reference the
+ * engine processes get (a module by its absolute path).
+ */
+export async function checkTunableJob(ref: string): Promise<string> {
+  const job = await loadJob(ref);
+  if (job.kind !== 'streaming') {
+    throw new UserError(`job ${ref} is a ${job.kind} job; chaos tune measures micro-batch checkpoint intervals, so it needs a streaming job`);
+  }
+  return isModulePath(ref) ? path.resolve(ref) : job.name;
+}
+
 export interface RawTuneFlags {
   scenario: string;
+  /** Set by `--job`: already checked by checkTunableJob (it replaces --scenario). */
+  job?: string;
   intervals: string;
   mtbf: string;
   repeat: string;
@@ -119,6 +135,6 @@ export function parseTuneFlags(raw: RawTuneFlags): TuneOptions {
   const seed = parseCount(raw.seed, '--seed', 0, 2 ** 31 - 1);
   if (raw.out.trim() === '') throw new UserError('bad --out "": name a directory for the reports, e.g. --out out/tune');
   checkOutputDir(raw.out, '--out');
-  const scenario = checkTunableScenario(raw.scenario);
+  const scenario = raw.job ?? checkTunableScenario(raw.scenario);
   return { scenario, intervals, mtbfMs, repeat, budgetMs, size, batchRecords, seed, recovery: raw.recovery, out: raw.out };
 }

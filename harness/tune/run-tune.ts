@@ -26,7 +26,7 @@ import { dalyIntervalMs, youngIntervalMs } from './optimal-interval.js';
 import type { TuneOptions } from './options.js';
 import type { RecoveryTrial, SteadyRun, TuneResult } from './result.js';
 import { median } from './spread.js';
-import { formatMs, formatRate } from '../../reports/format.js';
+import { formatMs, formatRate } from '../format.js';
 
 export interface TuneProgress {
   /** Show progress on stderr (listr2; a plain line per step when stderr is not a terminal). */
@@ -41,8 +41,9 @@ export const MAX_INTERVAL = 100_000;
 /** Where in a run (0..1) the kill of round `round` lands: uniform, from the seed. */
 export function killFraction(seed: number, round: number): number {
   // noBias: fast-check otherwise favours edge values (the first and last batch), not a uniform point
-  const xs = fc.sample(fc.noBias(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { seed, numRuns: round + 1 });
-  return xs[round]!;
+  // (fc.double is spread over float representations, not over [0, 1): an integer scaled is uniform)
+  const xs = fc.sample(fc.noBias(fc.integer({ min: 0, max: 2 ** 30 - 1 })), { seed, numRuns: round + 1 });
+  return xs[round]! / 2 ** 30;
 }
 
 /** Kill batch (0-based) for a run of `batches`: strictly inside the run, never the first batch. */

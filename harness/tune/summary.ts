@@ -1,7 +1,7 @@
 /** The plain-text summary `chaos tune` prints on stdout without --json. */
 import type { TuneResult } from './result.js';
 import { markOf } from './decision.js';
-import { formatBytes, formatMs, formatRate } from '../../reports/format.js';
+import { formatBytes, formatMs, formatRate } from '../format.js';
 
 export function humanSummary(r: TuneResult, html: string): string {
   const rows = r.intervals.map((i) =>
@@ -38,7 +38,7 @@ export function humanSummary(r: TuneResult, html: string): string {
       ]
     : [];
   return [
-    `${mark.icon} ${r.verdict}`,
+    `${mark.glyph} ${r.verdict}`,
     '',
     `off: ${formatRate(r.baseline.throughput)}, ${formatMs(r.baseline.batchMs)} per batch at ${r.batchRecords} records per batch; time × = batch time ÷ batch time off`,
     head.map((h, i) => h.padStart(widths[i]!)).join(''),

@@ -5,9 +5,7 @@
  * dictionary of categories.
  * Words missing from the dictionary and dictionary entries never used drop out (inner join).
  */
-import type { BatchContext } from '../../engine/batch/context.js';
-import type { BatchInput, BatchJob, BatchParams, BatchScenario } from './types.js';
-import { mulberry32 } from '../../engine/random.js';
+import { defineBatchJob, mulberry32, type BatchContext, type BatchInput, type BatchParams, type BatchPlan } from '../../engine/job/index.js';
 import { mix, sliceOf, withDefaults } from './random.js';
 
 export interface DictionaryJoinRow {
@@ -63,7 +61,7 @@ function lines(size: number): number {
   return Math.max(1, Math.floor(size));
 }
 
-function build(ctx: BatchContext, input: BatchInput): BatchJob<DictionaryJoinRow> {
+function build(ctx: BatchContext, input: BatchInput): BatchPlan<DictionaryJoinRow> {
   const p = withDefaults(defaults, input.params);
   const n = lines(input.size);
   const vocab = vocabulary(input.size);
@@ -107,11 +105,12 @@ export function referenceResult(seed: number, size: number, params?: Partial<Bat
   return rows;
 }
 
-export const dictionaryJoin: BatchScenario<DictionaryJoinRow> = {
+export const dictionaryJoin = defineBatchJob<DictionaryJoinRow>({
   name: 'dictionary-join',
-  kind: 'batch',
   description: 'shuffle-heavy word count over skewed generated text, joined with a deduplicated dictionary',
   defaults: { size: 5000, params: defaults },
   build,
   referenceResult,
-};
+});
+
+export default dictionaryJoin;

@@ -1,5 +1,5 @@
 /** The batch scenarios. Executor processes look scenarios up here (not in the full registry). */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/job/index.js';
 import type { BatchScenario } from './types.js';
 import { pagerank } from './pagerank.js';
 import { dictionaryJoin } from './dictionary-join.js';

@@ -9,9 +9,7 @@
  * Ranks are integers in millionths and contributions are floored, so the result is exact and does
  * not depend on the order in which the engine adds contributions (floating point would).
  */
-import type { BatchContext } from '../../engine/batch/context.js';
-import type { BatchInput, BatchJob, BatchParams, BatchScenario } from './types.js';
-import { mulberry32 } from '../../engine/random.js';
+import { defineBatchJob, mulberry32, type BatchContext, type BatchInput, type BatchParams, type BatchPlan } from '../../engine/job/index.js';
 import { mix, sliceOf, withDefaults } from './random.js';
 
 export interface PageRankRow {
@@ -38,7 +36,7 @@ function pageCount(size: number): number {
 
 const damp = (sum: number) => BASE + Math.floor((sum * 85) / 100);
 
-function build(ctx: BatchContext, input: BatchInput): BatchJob<PageRankRow> {
+function build(ctx: BatchContext, input: BatchInput): BatchPlan<PageRankRow> {
   const p = withDefaults(defaults, input.params);
   const pages = pageCount(input.size);
   const links = ctx
@@ -83,12 +81,13 @@ export function referenceResult(seed: number, size: number, params?: Partial<Bat
   return [...ranks].map(([page, rank]) => ({ page, rank }));
 }
 
-export const pagerank: BatchScenario<PageRankRow> = {
+export const pagerank = defineBatchJob<PageRankRow>({
   name: 'pagerank',
-  kind: 'batch',
   description: 'iterative PageRank on a generated link graph: long lineage, shuffle per iteration, checkpoint every k iterations',
   defaults: { size: 2000, params: defaults },
   build,
   checkpointAllMarkedAncestors: true,
   referenceResult,
-};
+});
+
+export default pagerank;

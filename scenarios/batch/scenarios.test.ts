@@ -1,7 +1,7 @@
 /** The batch scenarios: registered, deterministic, and the engine computes exactly their reference result. */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { runBatchScenario, readJsonLinesOutput, canonicalLines } from '../../engine/batch/run.js';
+import { runBatchJob, readJsonLinesOutput, canonicalLines } from '../../engine/batch/run.js';
 import { batchScenarios, findBatchScenario } from './index.js';
 import { MemoryCheckpointStore } from '../../engine/checkpoint/memory-store.js';
 import { Failpoints } from '../../engine/failpoints.js';
@@ -26,7 +26,7 @@ describe('batch scenarios', () => {
     const params = name === 'pagerank' ? { partitions, iterations: 4, checkpointEvery: k } : { partitions, checkpoint: k % 3 };
     const store = () => new MemoryCheckpointStore('memory://', { failpoints: Failpoints.disarmed() });
     const output = store();
-    await runBatchScenario({ scenario: name, seed, size, params, checkpoint: store(), output });
+    await runBatchJob({ job: findBatchScenario(name), seed, size, params, checkpoint: store(), output });
     expect(canonicalLines(await readJsonLinesOutput(output))).toEqual(reference(name, seed, size, params));
   });
 

@@ -9,12 +9,8 @@
  * `{ batchId, region, tier, events, amount }` — running number of joined events and their amount sum
  * through batch `batchId`. Final state = each region/tier's row with the highest batchId.
  */
-import { runningAggregate, staticJoin } from '../../engine/streaming/operators.js';
-import { hashString, rng, randInt, skewedInt } from '../../engine/streaming/random.js';
-import type { JsonValue } from '../../engine/streaming/source.js';
-import type { InputEvent } from '../../engine/sources/partitioned-log.js';
+import { BatchContext, defineStreamingJob, hashString, rng, randInt, runningAggregate, skewedInt, staticJoin, type InputEvent, type JsonValue, type Row } from '../../engine/job/index.js';
 import { eventTimeOf } from './event-time.js';
-import type { StreamingScenario } from './types.js';
 
 const REGIONS = ['eu', 'us', 'apac'];
 const TIERS = ['free', 'pro'];
@@ -41,8 +37,6 @@ export function usersTableFromBatchEngine(seed: number, users: number): Promise<
   let table = built.get(id);
   if (!table) {
     table = (async () => {
-      // loaded on first use: the other scenarios' engine processes do not pay for the batch engine
-      const { BatchContext } = await import('../../engine/batch/context.js');
       const ctx = new BatchContext({ executors: 0 });
       try {
         const ids = Array.from({ length: users }, (_, u) => u);
@@ -62,9 +56,27 @@ export function usersTableFromBatchEngine(seed: number, users: number): Promise<
   return table;
 }
 
-export const enrichmentJoin: StreamingScenario = {
+/** FNV-1a, written out here so the model shares no code with the pipeline's hashString. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The model's users table: users numbered ...7 are unknown; the others get region and tier from a hash of `seed:user-N`. */
+function modelUser(seed: number, users: number, key: string): User | undefined {
+  const m = /^user-(\d+)$/.exec(key);
+  const u = m ? Number(m[1]) : -1;
+  if (u < 0 || u >= users || u % 10 === 7) return undefined;
+  const h = fnv1a(`${seed}:${key}`);
+  return { region: REGIONS[h % REGIONS.length]!, tier: TIERS[(h >>> 8) % TIERS.length]! };
+}
+
+export const enrichmentJoin = defineStreamingJob({
   name: 'enrichment-join',
-  kind: 'streaming',
   description: 'purchases joined with a static users table (stream-static inner join), running totals per region and tier',
   defaults: { keys: 100, disorderMs: 1000, lateFraction: 0, growthBatches: 2 },
   generate(seed, size, knobs): InputEvent[] {
@@ -100,4 +112,34 @@ export const enrichmentJoin: StreamingScenario = {
       },
     };
   },
-};
+  /** Plain loops: the inner join with the users table, running events and amount per region/tier, one row per region/tier a batch touched. */
+  model: {
+    perKeyOrder: true,
+    shape: { key: (r) => `${String(r['region'])}/${String(r['tier'])}`, seq: (r) => Number(r['batchId']), value: (r) => [r['events'], r['amount']] },
+    expected({ seed, knobs, batches }) {
+      const users = Math.max(1, knobs.keys);
+      const totals = new Map<string, User & Totals>();
+      const rows: Row[] = [];
+      for (const b of batches) {
+        const touched = new Set<string>();
+        for (const r of b.records) {
+          const user = modelUser(seed, users, r.key);
+          if (!user) continue;
+          const k = `${user.region}/${user.tier}`;
+          const t = totals.get(k) ?? { ...user, events: 0, amount: 0 };
+          t.events++;
+          t.amount += (r.value as { amount: number }).amount;
+          totals.set(k, t);
+          touched.add(k);
+        }
+        for (const k of touched) {
+          const t = totals.get(k)!;
+          rows.push({ batchId: b.batchId, region: t.region, tier: t.tier, events: t.events, amount: t.amount });
+        }
+      }
+      return rows;
+    },
+  },
+});
+
+export default enrichmentJoin;

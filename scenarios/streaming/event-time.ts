@@ -2,7 +2,7 @@
  * Event times for generated input: arrival i is "produced" at i * STEP_MS, shows up to
  * `disorderMs` earlier (out of order), and a `lateFraction` of records lag far behind (late data).
  */
-import type { InputKnobs } from './types.js';
+import type { InputKnobs } from '../../engine/job/index.js';
 
 export const STEP_MS = 100;
 /** How far behind the late records lag, beyond the disorder: [LATE_MIN_MS, LATE_MIN_MS + LATE_SPREAD_MS). */

@@ -1,5 +1,5 @@
 /** The streaming scenarios, each one module (see its header for input and output semantics). */
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../engine/job/index.js';
 import type { StreamingScenario } from './types.js';
 import { wordcount } from './wordcount.js';
 import { runningTotals } from './running-totals.js';

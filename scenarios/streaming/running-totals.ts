@@ -7,17 +7,13 @@
  * amount of the account through batch `batchId`. Final state = each account's row with the highest batchId.
  * Zero amounts are filtered out before the aggregation.
  */
-import { filter, runningAggregate } from '../../engine/streaming/operators.js';
-import { rng, randInt, skewedInt } from '../../engine/streaming/random.js';
-import type { InputEvent } from '../../engine/sources/partitioned-log.js';
+import { defineStreamingJob, filter, rng, randInt, runningAggregate, skewedInt, type InputEvent, type Row } from '../../engine/job/index.js';
 import { eventTimeOf } from './event-time.js';
-import type { StreamingScenario } from './types.js';
 
 type Totals = { total: number; count: number; max: number };
 
-export const runningTotals: StreamingScenario = {
+export const runningTotals = defineStreamingJob({
   name: 'running-totals',
-  kind: 'streaming',
   description: 'running total, count and max amount per account across batches (state per key)',
   defaults: { keys: 50, disorderMs: 1000, lateFraction: 0, growthBatches: 3 },
   generate(seed, size, knobs): InputEvent[] {
@@ -47,4 +43,27 @@ export const runningTotals: StreamingScenario = {
       toRow: (e, batchId) => ({ batchId, account: e.key, ...(e.value as Totals) }),
     };
   },
-};
+  /** Plain loops: nonzero amounts; running total, count and max per account, one row per account a batch touched. */
+  model: {
+    perKeyOrder: true,
+    shape: { key: (r) => String(r['account']), seq: (r) => Number(r['batchId']), value: (r) => [r['total'], r['count'], r['max']] },
+    expected({ batches }) {
+      const acc = new Map<string, Totals>();
+      const rows: Row[] = [];
+      for (const b of batches) {
+        const touched = new Set<string>();
+        for (const r of b.records) {
+          const amount = (r.value as { amount: number }).amount;
+          if (amount === 0) continue;
+          const s = acc.get(r.key) ?? { total: 0, count: 0, max: -Infinity };
+          acc.set(r.key, { total: s.total + amount, count: s.count + 1, max: Math.max(s.max, amount) });
+          touched.add(r.key);
+        }
+        for (const k of touched) rows.push({ batchId: b.batchId, account: k, ...acc.get(k)! });
+      }
+      return rows;
+    },
+  },
+});
+
+export default runningTotals;

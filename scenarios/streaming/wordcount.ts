@@ -6,11 +6,8 @@
  * `count` is the running total of that word through batch `batchId`. The final count of a word is
  * the row with its highest batchId. Stop words ("the", "a", "of") are filtered out.
  */
-import { filter, flatMap, map, runningAggregate } from '../../engine/streaming/operators.js';
-import { rng, randInt, skewedInt } from '../../engine/streaming/random.js';
-import type { InputEvent } from '../../engine/sources/partitioned-log.js';
+import { defineStreamingJob, filter, flatMap, map, rng, randInt, runningAggregate, skewedInt, type InputEvent, type Row } from '../../engine/job/index.js';
 import { eventTimeOf } from './event-time.js';
-import type { StreamingScenario } from './types.js';
 
 const STOP_WORDS = ['the', 'a', 'of'];
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'su', 'ta', 'vo', 'zel', 'bri', 'nu', 'pa', 'dor'];
@@ -27,9 +24,8 @@ export function vocabularyWord(n: number): string {
   return w;
 }
 
-export const wordcount: StreamingScenario = {
+export const wordcount = defineStreamingJob({
   name: 'wordcount',
-  kind: 'streaming',
   description: 'lines split into words (stateless flatMap/filter/map), running count per word (stateful aggregation)',
   defaults: { keys: 200, disorderMs: 1000, lateFraction: 0, growthBatches: 1 },
   generate(seed, size, knobs): InputEvent[] {
@@ -58,4 +54,29 @@ export const wordcount: StreamingScenario = {
       toRow: (e, batchId) => ({ batchId, word: e.key, count: e.value }),
     };
   },
-};
+  /** Plain loops: words of each line, lowercased, stop words dropped; running count per word, one row per word a batch touched. */
+  model: {
+    perKeyOrder: true,
+    shape: { key: (r) => String(r['word']), seq: (r) => Number(r['batchId']), value: (r) => r['count'] },
+    expected({ batches }) {
+      const stop = new Set(STOP_WORDS);
+      const counts = new Map<string, number>();
+      const rows: Row[] = [];
+      for (const b of batches) {
+        const touched = new Set<string>();
+        for (const r of b.records) {
+          for (const raw of String(r.value).split(' ')) {
+            const w = raw.toLowerCase();
+            if (w === '' || stop.has(w)) continue;
+            counts.set(w, (counts.get(w) ?? 0) + 1);
+            touched.add(w);
+          }
+        }
+        for (const w of touched) rows.push({ batchId: b.batchId, word: w, count: counts.get(w)! });
+      }
+      return rows;
+    },
+  },
+});
+
+export default wordcount;

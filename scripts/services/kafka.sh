@@ -54,8 +54,10 @@ cat > "$dir/log4j2.xml" <<'XML'
 </Configuration>
 XML
 
+# Read the listing first: `unzip -l | grep -q` under pipefail fails whenever grep stops reading early.
+listing="$(unzip -l "$dir/libs/kafka_2.13-$KAFKA_VERSION.jar")"
 for cls in kafka/Kafka.class kafka/tools/StorageTool.class; do
-  unzip -l "$dir/libs/kafka_2.13-$KAFKA_VERSION.jar" | grep -q " $cls\$" || { log "kafka: $cls not found in kafka_2.13-$KAFKA_VERSION.jar"; exit 1; }
+  grep -q " $cls\$" <<<"$listing" || { log "kafka: $cls not found in kafka_2.13-$KAFKA_VERSION.jar"; exit 1; }
 done
 write_ready kafka "$VERSION" "{\"libs\":\"$dir/libs\",\"log4j\":\"$dir/log4j2.xml\",\"mainClass\":\"kafka.Kafka\",\"storageTool\":\"kafka.tools.StorageTool\",\"kafkaVersion\":\"$KAFKA_VERSION\"}"
 log "kafka $VERSION installed in $dir ($(ls "$dir/libs" | wc -l) jars, $(size_of "$dir/libs"))"

@@ -15,7 +15,7 @@
  */
 import { UserError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
-import { compiledEntry, ExecutorLostError, ExecutorSlots, type ExecutorStartMessage } from '../../executors/child-executor.js';
+import { ExecutorLostError, ExecutorSlots, type ExecutorStartMessage } from '../../executors/child-executor.js';
 import type { OffsetsFile } from '../checkpoint-files.js';
 import type { StatelessPartRunner } from '../context.js';
 import type { StreamingDriverMessage, StreamingExecutorInit, StreamingExecutorMessage } from './messages.js';
@@ -37,6 +37,8 @@ type ExecutorReply = Exclude<StreamingExecutorMessage, ExecutorStartMessage>;
 
 export interface StreamingExecutorPoolOptions {
   count: number;
+  /** The executor process entry (compiled JS that calls serveStreamingExecutor), given by the runner. */
+  entry: string;
   /** What every executor rebuilds (its id and failpoints are added per process). */
   init: Omit<StreamingExecutorInit, 'executorId' | 'failpoints'>;
   /** Armed in the first process of slot 0 only, so a replacement runs clean. */
@@ -58,7 +60,7 @@ export class StreamingExecutorPool implements StatelessPartRunner {
     this.stagesDone = o.stagesDone;
     this.maxAttempts = o.maxAttempts ?? DEFAULT_TASK_ATTEMPTS;
     this.executors = new ExecutorSlots<StreamingDriverMessage, ExecutorReply>({
-      entry: compiledEntry('engine/streaming/executors/executor-main.js'),
+      entry: o.entry,
       role: 'streaming executor',
       events: o.events,
       initMessage: (executorId, armFailpoints) => ({ type: 'init', init: { ...o.init, executorId, failpoints: armFailpoints ? o.executorFailpoints : '' } }),

@@ -5,6 +5,7 @@ import { Failpoints, parseFailpoints, simulatedCrash, type FailpointHit } from '
 import { MemoryEventSink, type EngineEvent } from '../../events.js';
 import { Coverage } from '../../coverage.js';
 import { readOutputRows, runStreamingQuery, type StreamingRunOptions } from '../run.js';
+import type { StreamingProtocol } from '../protocol.js';
 
 export interface SimOutcome {
   rows: string[];
@@ -32,6 +33,7 @@ export async function runWithFaults(
   faults: Array<string | undefined>,
   stores = memoryStores(),
   maxIncarnations = 30,
+  protocol?: StreamingProtocol,
 ): Promise<SimOutcome> {
   const fired: FailpointHit[] = [];
   const events: EngineEvent[][] = [];
@@ -43,7 +45,7 @@ export async function runWithFaults(
     const sink = new MemoryEventSink();
     events.push(sink.events);
     try {
-      await runStreamingQuery(opts, { ...stores, failpoints, events: sink, coverage: new Coverage(sink) });
+      await runStreamingQuery(opts, { ...stores, failpoints, events: sink, coverage: new Coverage(sink), ...(protocol ? { protocol } : {}) });
       const rows = await readOutputRows(stores.output);
       return { rows, incarnations: i + 1, fired, events, ...stores };
     } catch (err) {
@@ -57,6 +59,6 @@ export async function runWithFaults(
   throw new Error(`no incarnation finished within ${maxIncarnations}`);
 }
 
-export async function referenceRows(opts: StreamingRunOptions): Promise<string[]> {
-  return (await runWithFaults({ ...opts, checkpointInterval: 0 }, [])).rows;
+export async function referenceRows(opts: StreamingRunOptions, protocol?: StreamingProtocol): Promise<string[]> {
+  return (await runWithFaults({ ...opts, checkpointInterval: 0 }, [], memoryStores(), 30, protocol)).rows;
 }

@@ -10,11 +10,11 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TcpFaultProxy } from './tcp-fault-proxy.js';
 import { startS3rverServer, type RunningS3rver } from '../../services/s3rver-server.js';
-import { S3Objects, StorageUnavailableError } from '../../../engine/checkpoint/s3-objects.js';
-import { S3CheckpointStore } from '../../../engine/checkpoint/s3-store.js';
-import { Failpoints } from '../../../engine/failpoints.js';
-import { getJson, putJson } from '../../../engine/checkpoint/checked.js';
-import type { RetryPolicy } from '../../../engine/io/retry.js';
+import { S3Objects, StorageUnavailableError } from '../../../engine/clients.js';
+import { S3CheckpointStore } from '../../../engine/clients.js';
+import { Failpoints } from '../../../engine/index.js';
+import { getJson, putJson } from '../../../engine/index.js';
+import type { RetryPolicy } from '../../../engine/index.js';
 
 let s3rver: RunningS3rver;
 let proxy: TcpFaultProxy;

@@ -1,16 +1,15 @@
-/** The scenario's input, from its own generator: the one thing a model shares with the engine. */
-import { streamingScenarios } from '../../../scenarios/streaming/index.js';
-import type { InputKnobs, StreamingScenario } from '../../../scenarios/streaming/types.js';
+/** A trial's input records: recorded ones (`--input`), or the job's own generator — the one thing a model shares with the engine. */
+import type { InputKnobs, StreamingJob } from '../../../engine/job/index.js';
+import { readRecords } from '../../../runtime/records.js';
 import type { TrialSpec } from '../../history.js';
 import type { ModelRecord } from './micro-batches.js';
 
-export function scenarioInput(spec: TrialSpec): { records: ModelRecord[]; knobs: InputKnobs } {
-  const scenario = (streamingScenarios as readonly StreamingScenario[]).find((s) => s.name === spec.scenario);
-  if (!scenario) throw new Error(`no streaming scenario ${spec.scenario}`);
-  const knobs: InputKnobs = { ...scenario.defaults };
+export function trialInput(spec: TrialSpec, job: StreamingJob): { records: ModelRecord[]; knobs: InputKnobs } {
+  const knobs: InputKnobs = { ...job.defaults };
   for (const k of ['keys', 'disorderMs', 'lateFraction', 'growthBatches'] as const) {
     const v = spec.input[k];
     if (v !== undefined) knobs[k] = v;
   }
-  return { records: scenario.generate(spec.seed, spec.input.size, knobs), knobs };
+  const records = spec.input.records !== undefined ? readRecords(spec.input.records).events : job.generate(spec.seed, spec.input.size, knobs);
+  return { records, knobs };
 }

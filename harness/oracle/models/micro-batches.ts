@@ -2,7 +2,7 @@
  * How a correct engine must cut the bounded input into micro-batches, written down independently of
  * the engine from the documented protocol (DESIGN.md "Streaming", engine source docs):
  * - record i of n goes to partition fnv1a(key) % partitions and becomes available before batch
- *   floor(i * growthBatches / n);
+ *   floor(i * growthBatches / n), unless it pins its `partition` / `arrivalBatch` (recorded input);
  * - batch N takes everything available when that fits in maxBatchRecords; otherwise each
  *   partition gets its proportional share floor(pending * max / total), and the remainder goes one
  *   record at a time round-robin from partition 0 to partitions with records left;
@@ -15,6 +15,9 @@ export interface ModelRecord {
   key: string;
   value: unknown;
   eventTimeMs: number;
+  /** Recorded input may pin the partition and the first batch that may read the record. */
+  partition?: number;
+  arrivalBatch?: number;
 }
 
 export interface ModelBatch {
@@ -56,7 +59,7 @@ export function microBatches(
   const n = events.length;
   const growth = Math.max(1, o.growthBatches);
   const parts: Array<Array<ModelRecord & { availableBefore: number }>> = Array.from({ length: o.partitions }, () => []);
-  events.forEach((e, i) => parts[fnv1a(e.key) % o.partitions]!.push({ ...e, availableBefore: Math.floor((i * growth) / n) }));
+  events.forEach((e, i) => parts[e.partition ?? fnv1a(e.key) % o.partitions]!.push({ ...e, availableBefore: e.arrivalBatch ?? Math.floor((i * growth) / n) }));
   const pos = parts.map(() => 0);
   const availableEnd = parts.map(() => 0);
   const batches: ModelBatch[] = [];

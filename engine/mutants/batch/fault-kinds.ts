@@ -1,2 +1,0 @@
-/** Fault kind names a batch mutant may ask the hunt for (the harness's FaultKind, spelled here: engine/ imports nothing above it). */
-export type FaultKind = 'kill-random' | 'kill-failpoint' | 'torn-write' | 'crash-in-recovery' | 'kill-executor';
