@@ -14,10 +14,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { GOALS } from './goals.js';
 
 const SIZES = (process.env.BENCH_MEMORY_SIZES ?? '20000,200000,2000000').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_MEMORY_BATCH ?? 5000);
-const GOAL = 1.5;
+const GOAL = GOALS['memory.peakRssRatio.largestToSmallest']!.value;
 
 function vmHwmKb(pid: number): number | undefined {
   try {

@@ -30,6 +30,7 @@ import { partitionsNotFingerprinted } from './partitions-not-fingerprinted.js';
 import { sourcePositionOffByOne } from './source-position-off-by-one.js';
 import { nonDeterministicOperator } from './non-deterministic-operator.js';
 import { missingFsync } from './missing-fsync.js';
+import { batchMutants, type BatchMutant } from './batch/index.js';
 import { retentionIgnoresStateChain } from './retention-ignores-state-chain.js';
 import { deltaChainDepthCapped } from './delta-chain-depth-capped.js';
 import { emptyStateBeforeFirstCheckpoint } from './empty-state-before-first-checkpoint.js';
@@ -43,6 +44,7 @@ export interface EngineParts {
 }
 
 export interface Mutant {
+  kind?: 'streaming';
   /** What is broken, one line. */
   description: string;
   /** The real bug class it reproduces (system and issue/class), one line. */
@@ -57,8 +59,9 @@ export interface Mutant {
   apply(base: EngineParts): EngineParts;
 }
 
-/** The registry: one entry per mutant, each in its own file. */
-export const mutants: Record<string, Mutant> = {
+/** The registry: one entry per mutant, each in its own file; batch mutants (./batch/) break the batch engine's checkpoint instead. */
+export const mutants: Record<string, Mutant | BatchMutant> = {
+  ...batchMutants,
   'commit-before-sink': commitBeforeSink,
   'sink-not-idempotent': sinkNotIdempotent,
   'replan-on-restart': replanOnRestart,
@@ -95,5 +98,6 @@ export function engineParts(name: string | undefined, io: FsIo = realFsIo): Engi
     const known = Object.keys(mutants);
     throw new UserError(`unknown mutant "${name}". Known mutants: ${known.length ? known.join(', ') : '(none registered)'}.`);
   }
+  if (m.kind === 'batch') throw new UserError(`mutant "${name}" breaks the batch engine; run it with a batch scenario (pagerank, dictionary-join)`);
   return m.apply(io === realFsIo ? correctParts : { protocol: correctProtocol, io });
 }

@@ -3,7 +3,7 @@
  * the budget runs out), then let fast-check shrink the failure. A mutant the harness cannot catch
  * means the harness has a blind spot; the correct engine must never fail.
  */
-import { trialSpecOf, type FailureSummary, type Mode, type TrialSpec } from '../history.js';
+import { trialSpecOf, type FailureSummary, type FaultKind, type Mode, type TrialSpec } from '../history.js';
 import { runChaos, type ChaosScenario } from '../properties/run-chaos.js';
 import { loadJob } from '../../runtime/jobs.js';
 
@@ -14,6 +14,10 @@ export interface MutantInfo {
   needs?: 'process';
   /** The operator the mutant breaks (a query description prefix): only jobs using it are attacked. */
   operator?: string;
+  /** 'batch': it breaks the batch engine, so it is hunted on batch scenarios (default streaming). */
+  kind?: 'streaming' | 'batch';
+  /** Fault kinds that expose it (process mode spends its budget on these). */
+  faultKinds?: FaultKind[];
 }
 
 /**
@@ -73,9 +77,12 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
     const mode: Mode = o.mode ?? (m.needs === 'process' ? 'process' : 'sim');
     const started = Date.now();
     const failures: FailureSummary[] = [];
+    const kind = m.kind ?? 'streaming';
+    const scenarios = o.scenarios.filter((s) => s.kind === kind);
+    if (scenarios.length === 0) throw new Error(`mutant ${m.name} breaks the ${kind} engine, but the hunt was given no ${kind} scenario`);
     const summary = await runChaos({
       mode,
-      scenarios: await scenariosFor(m, o.scenarios),
+      scenarios: await scenariosFor(m, scenarios),
       budgetMs,
       seed: o.seed,
       mutant: m.name,
@@ -83,7 +90,7 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
       ...(o.outDir ? { outDir: o.outDir } : {}),
       ...(o.maxSize ? { maxSize: o.maxSize } : {}),
       // Process time goes to the faults only processes can inject, where the mutant needs them.
-      ...(m.needs === 'process' && mode === 'process' ? { faultKinds: ['lost-writes' as const] } : {}),
+      ...(m.needs === 'process' && mode === 'process' ? { faultKinds: m.faultKinds ?? ['lost-writes' as const] } : {}),
       onTrial: () => o.onTrial?.(m.name),
       onFailure: (f) => failures.push(f),
     });
