@@ -84,7 +84,11 @@ export type Fault =
    * that returned garbage): one file of the newest state version, or every state file. Recovery
    * must detect it by checksum and fall back to an older version, or stop with a clear error.
    */
-  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' };
+  /**
+   * newest-state / every-state: bytes flipped (bit rot). stale-state: the newest state file replaced by a
+   * complete, validly framed state file of an older version (a stale file of an earlier attempt).
+   */
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' | 'stale-state' };
 
 export interface FaultSchedule {
   /**
@@ -212,6 +216,7 @@ export type CheckerName =
   | 'at-least-once'
   | 'per-key-order'
   | 'final-state'
+  | 'complete-table'
   | 'model'
   | 'determinism'
   | 'liveness'
@@ -243,6 +248,11 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   mode: Mode;
   /** What the sink promises; at-least-once outputs are judged by the at-least-once checker. */
   guarantee: 'exactly-once' | 'at-least-once';
+  /**
+   * The query's output mode, which decides what its sink is judged on (oracle/check.ts delivery):
+   * append (also when absent) = a log of final rows; update = the final state per key; complete = the newest table.
+   */
+  outputMode?: 'append' | 'update' | 'complete';
   startedAt: number;
   elapsedMs: number;
   incarnations: Incarnation[];
@@ -318,7 +328,11 @@ export interface ReplayFile {
   /** What identifies the recorded input (`--input`): replay refuses records that changed. */
   recordsId?: string;
   history: History;
-  fastCheck?: { seed: number; path: string | null; counterexample: unknown };
+  /**
+   * `seed` is the run's `--seed` (what `chaos run --seed` takes to regenerate it with `path`);
+   * `propertySeed` the fast-check seed it derived for the failing scenario (run-chaos.ts propertySeed).
+   */
+  fastCheck?: { seed: number; propertySeed?: number; path: string | null; counterexample: unknown };
   /** The command that re-runs it. */
   command: string;
 }
@@ -331,6 +345,7 @@ export interface FailureSummary {
   mutant?: string;
   checkers: CheckerName[];
   message: string;
+  /** The run's `--seed`: with `path` and this scenario, `chaos run` regenerates the trial. */
   seed: number;
   path: string | null;
   replayFile?: string;
@@ -360,8 +375,18 @@ export interface RunSummary {
   kills: number;
   failures: FailureSummary[];
   scenarios: ScenarioSummary[];
-  /** Trials that armed each fault kind, and kills each fault kind caused. */
-  faultKinds: Array<{ kind: FaultKind; trials: number; hits: number }>;
+  /**
+   * Per fault kind (harness/properties/fault-tally.ts): `armed` trials armed it, `struck` of those
+   * it struck at least once (<= armed), `strikes` how often it struck in all. `trials` and `hits`
+   * are the older names of `armed` and `strikes` (same values).
+   */
+  faultKinds: Array<{ kind: FaultKind; armed: number; struck: number; strikes: number; trials: number; hits: number }>;
+  /** Armed fault kinds that never struck: with `requireFaults` they make the run fail (ok false). */
+  unstruck?: FaultKind[];
+  /** The run was asked to fail when an armed fault kind never struck (`--require-faults`). */
+  requireFaults?: boolean;
+  /** The run was stopped (Ctrl-C, SIGTERM) before it finished: the counts are of the trials so far. */
+  interrupted?: { signal: string };
   elapsedMs: number;
   /** Trials that shrinking ran in addition to `trials`. */
   shrinkTrials: number;
@@ -407,8 +432,4 @@ export interface RunServicesSummary {
   s3?: { server: string; endpoint?: string; bucket?: string; prefix?: string; conditionalWrites: boolean };
   kafka?: { server: string; brokers?: string[] };
   notes: string[];
-}
-
-export function emptyFaultKindCounts(): RunSummary['faultKinds'] {
-  return FAULT_KINDS.map((kind) => ({ kind, trials: 0, hits: 0 }));
 }

@@ -14,6 +14,7 @@ import { FdEventSink, type EventSink } from '../engine/events.js';
 import { FsCheckpointStore } from '../engine/checkpoint/fs-store.js';
 import { CorruptCheckpointError } from '../engine/checkpoint/codec.js';
 import { lazyFsIo } from '../engine/io/lazy-fs.js';
+import { checkOutputDir, checkOutputFile } from '../engine/io/output-path.js';
 import { STREAMING_FAILPOINT_NAMES } from '../engine/streaming/failpoint-names.js';
 import { runStreamingQuery, type StreamingInputKnobs, type StreamingRunOptions } from '../engine/streaming/run.js';
 import type { GeneratedInputSpec } from '../engine/sources/generated.js';
@@ -24,7 +25,7 @@ import type { BatchJob, StreamingJob } from '../engine/job/index.js';
 import { ENGINE_RUN_FIELDS, type EngineRun } from './engine-run.js';
 import { loadJob } from './jobs.js';
 import { readRecords } from './records.js';
-import { partsFor } from './compose.js';
+import { partsFor, batchStepsFor, mutantKindOf, mutantNames } from './compose.js';
 import { explainKafkaOpenError, validateKafkaConfig } from '../engine/kafka/kafka-config.js';
 import { executorEntry } from './entries.js';
 import { batchParamsOf, portableJobRef } from './run-job.js';
@@ -39,13 +40,18 @@ const SERVICE_ERROR_NAMES = new Set(['StorageUnavailableError', 'FencedWriteErro
 function dirOf(run: EngineRun, name: 'checkpoint' | 'output' | 'input'): string | undefined {
   const dir = run[name];
   if (dir === undefined) return undefined;
-  if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
-  return path.resolve(dir);
+  if (name === 'input') {
+    if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
+    return path.resolve(dir);
+  }
+  // Where the run writes: refused up front (exit 2, one line) when it is a file, under one, or on a special filesystem.
+  return checkOutputDir(dir, `--${name}`);
 }
 
 /** Opens --events FILE for appending (creating its directory); a path that cannot be written is a UserError. */
 function openEventsFile(file: string): number {
+  checkOutputFile(file, '--events');
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return fs.openSync(file, 'a');
@@ -197,7 +203,11 @@ const STREAMING_ONLY_FIELDS = ['maxBatchRecords', 'snapshotEvery', 'retainBatche
  * `checkpointEvery` (or `checkpoint`) parameters when it has them.
  */
 async function runBatchKind(job: BatchJob, run: EngineRun, failpointSpec: string, mutant: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
-  if (mutant) throw new UserError(`--mutant applies to streaming jobs; "${job.name}" is a batch job`);
+  if (mutant && mutantKindOf(mutant) !== 'batch') {
+    throw new UserError(mutantKindOf(mutant) ? `mutant "${mutant}" breaks the streaming engine; "${job.name}" is a batch job` : `unknown mutant "${mutant}". Known mutants: ${mutantNames().join(', ')}.`);
+  }
+  // Executor processes inherit the environment: they build the same broken steps (runtime/batch-executor-main.ts).
+  if (mutant) process.env.CHAOS_MUTANT = mutant;
   const services = batchServiceSelection(job, run, env);
   const executors = run.executors ?? 0;
   if (executors > 0 && services.sink === 's3') {
@@ -238,6 +248,7 @@ async function runBatchKind(job: BatchJob, run: EngineRun, failpointSpec: string
         executorFailpoints: executorFailpointSpec(run, env),
         failpoints,
         events,
+        ...(mutant ? { checkpointSteps: batchStepsFor(mutant) } : {}),
       });
     } finally {
       await svc.close();

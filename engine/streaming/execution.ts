@@ -88,6 +88,7 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   if (resumed) {
     const recoveryStart = performance.now();
     const log = await protocol.readLog(ctx);
+    await checkSinkHoldsCommits(ctx, log.lastCommitted);
     const attempt = await beginRecoveryAttempt(ctx);
     await reach(ctx, 'recovery.begin');
     lastBatchId = log.lastCommitted;
@@ -155,6 +156,24 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   }
   ctx.events.emit({ type: 'engine.finished', ms: performance.now() - started });
   return { batches: committedHere, lastBatchId };
+}
+
+/**
+ * populateStartOffsets trusts that every committed batch's output is in the sink. When the sink's
+ * own record says otherwise (its output directory was deleted or emptied while the checkpoint was
+ * kept), going on would re-create only the batches after the last commit: a silent partial output.
+ * Stop instead, naming both places. A sink without a record (append, Kafka) is not checked.
+ */
+async function checkSinkHoldsCommits(ctx: ExecutionContext, lastCommitted: number): Promise<void> {
+  if (lastCommitted < 0 || !ctx.sink.committedThrough) return;
+  const recorded = await ctx.sink.committedThrough();
+  if (recorded >= lastCommitted) return;
+  throw new UserError(
+    `checkpoint ${ctx.checkpoint.location} has committed batches 0..${lastCommitted}, but output ${ctx.output.location} holds ` +
+      (recorded < 0 ? 'none of them' : `only batches 0..${recorded}`) +
+      ': the output was deleted or changed while the checkpoint was kept, and a restart would rebuild only the rest. ' +
+      'Restore the output, or delete both the checkpoint and the output directory to start over.',
+  );
 }
 
 /** Checkpointing off (K = 0): no metadata, WAL, state or commits; a restart starts over. The tuning baseline. */

@@ -8,7 +8,7 @@ import { CorruptCheckpointError } from '../checkpoint/codec.js';
 import { UserError } from '../errors.js';
 import { batchIdsOf, commitKey, fingerprintChange, METADATA_KEY, offsetsKey, recordsIn, type CommitFile, type MetadataFile, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext, type StatelessPartRunner } from './context.js';
-import { NO_STATE, type Element, type StageContext } from './query.js';
+import { applyStages, NO_STATE, type Element } from './query.js';
 import { readRangeInto } from './executors/partition-task.js';
 import type { Row } from './sink.js';
 import { listStateVersions, loadPartition, MissingStateError, parseStateKey, writeStateVersion, type LoadedPartition } from './state-store.js';
@@ -255,20 +255,16 @@ async function runBatch(ctx: ExecutionContext, plan: OffsetsFile): Promise<Batch
   const input = ctx.executors ? await runOnExecutors(ctx, ctx.executors, plan) : await readInDriver(ctx, plan);
   let elements = input.elements;
   const { inputRecords, maxEventTimeMs: maxEventTime } = input;
-  let stateIndex = 0;
-  const stages = ctx.query.stages;
-  for (let i = input.stagesDone; i < stages.length; i++) {
-    const stage = stages[i]!;
-    const state = stage.stateful ? ctx.states[stateIndex++]! : NO_STATE;
-    const stageCtx: StageContext = {
-      batchId: plan.batchId,
-      watermarkMs: plan.watermarkMs,
-      endOfInput: plan.endOfInput,
-      state,
-      lateDropped: (count) => ctx.events.emit({ type: 'late.dropped', batchId: plan.batchId, operator: stage.name, count }),
-    };
-    elements = stage.process(elements, stageCtx);
-  }
+  // State goes to stateful stages in stage order (stages before input.stagesDone are all stateless).
+  const stages = ctx.query.stages.slice(input.stagesDone);
+  const statefulIndex = new Map(ctx.query.stages.filter((s) => s.stateful).map((s, i) => [s, i]));
+  elements = applyStages(stages, elements, (stage) => ({
+    batchId: plan.batchId,
+    watermarkMs: plan.watermarkMs,
+    endOfInput: plan.endOfInput,
+    state: stage.stateful ? ctx.states[statefulIndex.get(stage)!]! : NO_STATE,
+    lateDropped: (count) => ctx.events.emit({ type: 'late.dropped', batchId: plan.batchId, operator: stage.name, count }),
+  }));
   const rows = elements.map((e) => ctx.query.toRow(e, plan.batchId));
   const delay = ctx.query.watermarkDelayMs;
   const nextWatermarkMs = delay === undefined || inputRecords === 0 ? plan.watermarkMs : Math.max(plan.watermarkMs, maxEventTime - delay);

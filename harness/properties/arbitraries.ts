@@ -257,7 +257,7 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
     case 'corrupt-checkpoint':
       // A crash somewhere in the run (so committed state exists), then the restart finds damaged state files.
       return fc
-        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const))
+        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const, 'stale-state' as const))
         .map(([p, scope]) => ({ faults: [{ kind: 'kill-failpoint', ...p }, { kind: 'corrupt-checkpoint', scope }], ...none }));
     case 'lost-writes':
       return fc

@@ -22,7 +22,7 @@ export interface IncarnationDriver {
    * newest state version, or every state file. Returns the keys damaged (none: no state yet, or a
    * store this driver cannot reach at rest).
    */
-  corruptCheckpoint(scope: 'newest-state' | 'every-state'): Promise<string[]>;
+  corruptCheckpoint(scope: 'newest-state' | 'every-state' | 'stale-state'): Promise<string[]>;
   /** Whether the checkpoint holds a query already (metadata written). */
   hasCheckpoint(): Promise<boolean>;
   dispose(): Promise<void>;

@@ -70,6 +70,11 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
         inc.lostWrites = lost.checkpoint + lost.output;
         inc.lostWritesBy = lost;
       }
+      // The power cut itself is the lost-writes strike: the unsynced writes of a killed process were
+      // dropped (possibly none, when it had fsynced all it wrote).
+      if (spec.schedule.lostWrites) {
+        inc.faultsHit.push({ kind: 'lost-writes', where: `after the kill: ${lost.checkpoint} checkpoint and ${lost.output} output writes not fsynced were dropped`, at: Date.now() });
+      }
       continue;
     }
     if (r.exit.code === 0) return { incarnations, finished: true, kills, verdicts };

@@ -61,6 +61,8 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   const modelRows = await modelOutput(spec);
   if (modelRows) history.model = modelRows;
   const ctx: CheckContext = model ? { ...(model.shape ? { shape: model.shape } : {}), perKeyOrder: model.perKeyOrder } : {};
+  // The output mode decides what the sink is judged on (append: a log; update: final state per key; complete: the newest table).
+  if (model?.outputMode) history.outputMode = model.outputMode;
 
   // The bound covers the engine's incarnations, not the reference computed above.
   const deadline = Date.now() + timeoutMs;
