@@ -60,6 +60,11 @@ export interface HuntOptions {
    * caught mutant did not need goes to the ones after it (those that need a long run or a rare knob).
    */
   totalBudgetMs?: number;
+  /**
+   * Trials per mutant instead of a time budget (each still stops at its first catch): the same
+   * trials on any machine, so a test's verdict does not depend on how loaded the machine is.
+   */
+  runsPerMutant?: number;
   seed: number;
   /** sim for mutants sim can expose; process for those that need real processes (or all, when forced). */
   mode?: Mode;
@@ -83,7 +88,7 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
     const summary = await runChaos({
       mode,
       scenarios: await scenariosFor(m, scenarios),
-      budgetMs,
+      ...(o.runsPerMutant !== undefined ? { runs: o.runsPerMutant } : { budgetMs }),
       seed: o.seed,
       mutant: m.name,
       interleave: true,
