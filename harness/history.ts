@@ -27,7 +27,8 @@ export type FaultKind =
   | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
   | 'broker-restart' // SIGKILL the Kafka broker mid-run (or mid-transaction) and restart it on the same data (process mode, Kafka source or sink)
   | 'zombie' // an old incarnation keeps running (or is paused, then resumed) after its successor started: it must be fenced
-  | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
+  | 'corrupt-checkpoint' // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
+  | 'dead-attempt-files'; // a dead attempt of the next batch, run under another batch plan, left complete files the re-run must replace
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'kill-random',
@@ -41,6 +42,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'storage-restart',
   'storage-outage',
   'corrupt-checkpoint',
+  'dead-attempt-files',
   'broker-restart',
   'zombie',
 ];
@@ -88,7 +90,19 @@ export type Fault =
    * newest-state / every-state: bytes flipped (bit rot). stale-state: the newest state file replaced by a
    * complete, validly framed state file of an older version (a stale file of an earlier attempt).
    */
-  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' | 'stale-state' };
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' | 'stale-state' }
+  /**
+   * Before this incarnation starts, a dead attempt of the next batch (the one after the last commit)
+   * leaves its files behind, complete and validly framed: a real engine run of that batch under
+   * `--max-batch-records maxBatchRecords` (another batch plan; with `snapshotEvery`, also another
+   * `--snapshot-every`, so it may write a snapshot where the re-run writes a delta), killed after it wrote its state
+   * version and its output part (part-and-state) or its state version only (state-only), whose
+   * offsets were never written (lost, or written after the state). The restart plans the batch
+   * itself and must replace those files (or refuse naming one); keeping them in place of its own
+   * is a finding. `thenKill`: the restarted incarnation is killed there (kill-failpoint), so a
+   * later restart loads whatever state files the re-run left.
+   */
+  | { kind: 'dead-attempt-files'; scope: 'part-and-state' | 'state-only'; maxBatchRecords: number; snapshotEvery?: number; thenKill?: { failpoint: string; occurrence: number } };
 
 export interface FaultSchedule {
   /**
@@ -223,6 +237,7 @@ export type CheckerName =
   | 'clean-exit'
   | 'config-change-refused'
   | 'corruption-refused'
+  | 'dead-attempt-refused'
   | 'zombie-fenced';
 
 export interface Verdict {

@@ -6,7 +6,7 @@
  * Seams a mutant can replace:
  * - `protocol` (engine/streaming/protocol.ts StreamingProtocol): every step of the checkpoint
  *   protocol — readMetadata/writeMetadata (fingerprint), readLog, recoverRange (WAL on restart),
- *   loadState (which state version), planBatch, writeOffsets, runBatch (operators, watermark),
+ *   discardUncommittedState (a dead attempt's state versions), loadState (which state version), planBatch, writeOffsets, runBatch (operators, watermark),
  *   commitState, addToSink (sink idempotence), writeCommit (ordering vs sink), cleanup (retention).
  *   Wrap a step: `{ ...base.protocol, writeCommit: async (ctx, c) => ... }`; ctx exposes the stores,
  *   source, sink, states, events and failpoints.
@@ -37,6 +37,8 @@ import { emptyStateBeforeFirstCheckpoint } from './empty-state-before-first-chec
 import { dedupStateNotRestored } from './dedup-state-not-restored.js';
 import { sessionStateNotRestored } from './session-state-not-restored.js';
 import { groupTimeoutNotRestored } from './group-timeout-not-restored.js';
+import { sinkSkipsExistingPart } from './sink-skips-existing-part.js';
+import { deadAttemptStateKept } from './dead-attempt-state-kept.js';
 
 export interface EngineParts {
   protocol: StreamingProtocol;
@@ -82,6 +84,9 @@ export const mutants: Record<string, Mutant | BatchMutant> = {
   'dedup-state-not-restored': dedupStateNotRestored,
   'session-state-not-restored': sessionStateNotRestored,
   'group-timeout-not-restored': groupTimeoutNotRestored,
+  // A dead attempt's complete files kept in place of the re-run's (issue 13): caught by the dead-attempt-files fault.
+  'sink-skips-existing-part': sinkSkipsExistingPart,
+  'dead-attempt-state-kept': deadAttemptStateKept,
 };
 
 export const correctParts: EngineParts = { protocol: correctProtocol, io: realFsIo };

@@ -55,7 +55,8 @@ describe('mutant seam', () => {
     mutants['test-newest-state'] = {
       description: 'recovery loads the newest state version, even one whose batch never committed',
       realWorld: 'state store reading uncommitted versions (Spark SPARK-xxxx class)',
-      apply: (base) => ({ ...base, protocol: { ...base.protocol, loadState: (ctx, max, last) => base.protocol.loadState(ctx, max + 1, last) } }),
+      // Recovery discards versions after the last commit first (a dead attempt's): this mutant keeps them, to read one.
+      apply: (base) => ({ ...base, protocol: { ...base.protocol, discardUncommittedState: async () => {}, loadState: (ctx, max, last) => base.protocol.loadState(ctx, max + 1, last) } }),
     };
     const expected = await referenceRows(opts());
     const got = await runWithFaults(opts('test-newest-state'), ['sink.begin:4:crash']);

@@ -5,7 +5,8 @@
  *
  * Events, in order (engine/events.ts has the types):
  *   engine.started (resumed = a valid metadata file existed)
- *   on restart: recovery.fallback* (each unreadable file skipped, with the reason), recovery.started
+ *   on restart: recovery.fallback* (each unreadable file skipped, with the reason), recovery.discarded (state
+ *     versions after the last commit, a dead attempt's, removed before the re-run writes them), recovery.started
  *     { lastPlanned, lastCommitted, stateVersion; -1 = the query had already finished; attempt: recoveries
      in a row, counted in <checkpoint>/recovery-attempts until one catches up },
  *     batch.planned { replay: true } per committed batch re-run to rebuild state (no batch.committed:
@@ -101,6 +102,7 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       ctx.coverage.hit('recovery.already-finished');
       pos.done = true;
     } else {
+      await protocol.discardUncommittedState(ctx, log.lastCommitted + 1);
       const version = await protocol.loadState(ctx, log.lastCommitted + 1, log.lastCommitted);
       ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: version, attempt });
       await reach(ctx, 'recovery.state-loaded');

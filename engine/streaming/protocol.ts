@@ -36,6 +36,8 @@ export interface StreamingProtocol {
   readLog(ctx: ExecutionContext): Promise<CheckpointLog>;
   /** The logged plan of batch `batchId` (the WAL), to re-run it exactly. */
   recoverRange(ctx: ExecutionContext, batchId: number): Promise<OffsetsFile>;
+  /** Removes state versions after `maxVersion` (the last commit's): a dead attempt's, which the re-run writes again. */
+  discardUncommittedState(ctx: ExecutionContext, maxVersion: number): Promise<void>;
   /** Restores the newest complete state version <= maxVersion whose replay range is still logged; returns it. */
   loadState(ctx: ExecutionContext, maxVersion: number, lastCommitted: number): Promise<number>;
   planBatch(ctx: ExecutionContext, batchId: number, previousEnd: number[], watermarkMs: number): Promise<OffsetsFile>;
@@ -181,6 +183,23 @@ async function loadState(ctx: ExecutionContext, maxVersion: number, lastCommitte
     }
   }
   throw new UserError(`cannot recover state: no complete state version can be replayed (first problem: ${firstProblem}). Delete the checkpoint and output directories to start over.`);
+}
+
+/**
+ * State versions newer than `maxVersion` (the state after the last committed batch) were written by
+ * an attempt that died before its commit — possibly under another plan, when its offsets never
+ * became durable. They are never loaded, but left in place one of them can outlive the re-run: the
+ * re-run writes its version as a delta where the dead attempt wrote a snapshot (or the other way
+ * round), and a later recovery, which prefers a snapshot, would read the dead attempt's. The re-run
+ * owns these versions: remove them before it writes its own. A crash in between leaves them
+ * missing, which recovery handles (an older version and a replay).
+ */
+async function discardUncommittedState(ctx: ExecutionContext, maxVersion: number): Promise<void> {
+  if (ctx.states.length === 0) return;
+  const doomed = (await ctx.checkpoint.list('state/')).filter((key) => (parseStateKey(key)?.version ?? -1) > maxVersion);
+  if (doomed.length === 0) return;
+  await ctx.checkpoint.delete(doomed);
+  ctx.events.emit({ type: 'recovery.discarded', files: doomed.length, fromVersion: maxVersion + 1, reason: `state versions from ${maxVersion + 1} on were written by an attempt that did not commit (first: ${doomed[0]}); the re-run writes them again` });
 }
 
 /**
@@ -335,6 +354,7 @@ export const correctProtocol: StreamingProtocol = {
   writeMetadata,
   readLog,
   recoverRange,
+  discardUncommittedState,
   loadState,
   planBatch,
   writeOffsets,

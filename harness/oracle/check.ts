@@ -51,7 +51,7 @@ export function compose(checkers: readonly Checker[]): (h: History, ctx: CheckCo
 }
 
 /** Checkers whose verdicts are observations of the run, not judgements of its data. */
-export const OBSERVED_CHECKERS: readonly CheckerName[] = ['clean-exit', 'config-change-refused', 'corruption-refused', 'zombie-fenced', 'liveness'];
+export const OBSERVED_CHECKERS: readonly CheckerName[] = ['clean-exit', 'config-change-refused', 'corruption-refused', 'dead-attempt-refused', 'zombie-fenced', 'liveness'];
 
 /** The observed verdicts of a History (also of one written before `observed` existed). */
 export function observedVerdicts(h: History): Verdict[] {

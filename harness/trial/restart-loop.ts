@@ -5,6 +5,7 @@
  */
 import type { Fault, Incarnation, TrialSpec, Verdict } from '../history.js';
 import type { IncarnationDriver } from './driver.js';
+import { describePlanting } from '../faults/dead-attempt.js';
 
 export interface LoopResult {
   incarnations: Incarnation[];
@@ -28,6 +29,8 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
     const partitions = changed && fault?.kind === 'changed-partitions' ? fault.partitions : spec.config.partitions;
     // Bit rot while the engine is down: damage state files, then restart on them.
     const damaged = fault?.kind === 'corrupt-checkpoint' ? await driver.corruptCheckpoint(fault.scope) : [];
+    // A dead attempt of the next batch (another plan) left its files: the restart must replace them.
+    const planting = fault?.kind === 'dead-attempt-files' ? await driver.plantDeadAttempt?.(fault, partitions) : undefined;
     const r = await driver.run(i, fault, partitions);
     const { killed, ...inc } = r;
     incarnations.push(inc);
@@ -59,6 +62,15 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
       // Recovery may stop with a clear error when no older state version can be replayed: a correct refusal, not a finding.
       if (r.exit.code === 2 && /cannot recover/.test(r.stderrTail ?? '')) {
         verdicts.push({ checker: 'corruption-refused', ok: true, message: `damaged state files were detected and recovery stopped with a clear error: ${(r.stderrTail ?? '').trim().slice(0, 200)}` });
+        return { incarnations, finished: false, kills, verdicts };
+      }
+    }
+    if (planting && fault?.kind === 'dead-attempt-files') {
+      inc.faultsHit.unshift({ kind: 'dead-attempt-files', where: describePlanting(planting, fault), at: r.startedAt });
+      // Refusing to go on over files it cannot vouch for, naming one, is a correct outcome (not a finding).
+      const text = r.stderrTail ?? '';
+      if (r.exit.code === 2 && planting.planted.some((key) => text.includes(key))) {
+        verdicts.push({ checker: 'dead-attempt-refused', ok: true, message: `the dead attempt's files were detected and the restart stopped with a clear error: ${text.trim().slice(0, 200)}` });
         return { incarnations, finished: false, kills, verdicts };
       }
     }

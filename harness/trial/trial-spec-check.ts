@@ -103,6 +103,16 @@ export function checkTrialSpec(t: unknown, file: string): asserts t is TrialSpec
       case 'corrupt-checkpoint':
         choice(file, f, 'scope', where, ['newest-state', 'every-state', 'stale-state']);
         break;
+      case 'dead-attempt-files':
+        choice(file, f, 'scope', where, ['part-and-state', 'state-only']);
+        int(file, f, 'maxBatchRecords', where, 1, 10_000_000);
+        int(file, f, 'snapshotEvery', where, 1, 1_000_000, true);
+        if (f.thenKill !== undefined) {
+          if (!isObject(f.thenKill)) fail(file, `${where}.thenKill`, f.thenKill, 'an object { failpoint, occurrence }');
+          str(file, f.thenKill, 'failpoint', `${where}.thenKill`);
+          int(file, f.thenKill, 'occurrence', `${where}.thenKill`, 1, 1_000_000);
+        }
+        break;
       case 'storage-restart':
         int(file, f, 'afterEvents', where, 0, 1_000_000);
         int(file, f, 'downMs', where, 0, 3_600_000);
