@@ -12,6 +12,7 @@ import { killFailpoints } from '../harness/faults/failpoint-names.js';
 import type { Fault, Mode, TrialSpec } from '../harness/history.js';
 import { runTrial } from '../harness/trial/run-trial.js';
 import { mutants } from '../mutants/index.js';
+import { execa } from 'execa';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -45,22 +46,35 @@ export function wordcountTrials(n: number, mode: Mode, seed = 1): TrialSpec[] {
   });
 }
 
-async function trialsPerMinute(mode: Mode, n: number, log: (l: string) => void): Promise<{ perMin: number; msPerTrial: number }> {
+/** Median wall time of a bare `node -e 0` spawn on this machine right now: the floor of any process start. */
+async function nodeSpawnMs(n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await execa(process.execPath, ['-e', '0']);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function trialsPerMinute(mode: Mode, n: number, log: (l: string) => void): Promise<{ perMin: number; msPerTrial: number; msPerIncarnation: number }> {
   const specs = wordcountTrials(n, mode);
   // Warm the reference cache and module loading so both modes measure trials, not start-up.
   await runTrial(specs[0]!, 'sim');
   let kills = 0;
   let failed = 0;
+  let incarnations = 0;
   const t0 = performance.now();
   for (const spec of specs) {
     const h = await runTrial(spec, mode);
     kills += h.kills;
+    incarnations += h.incarnations.length;
     if (!h.ok) failed++;
   }
   const ms = performance.now() - t0;
-  log(`${mode}: ${n} trials, ${kills} kills, ${failed} failed, ${(ms / n).toFixed(1)} ms/trial`);
+  log(`${mode}: ${n} trials, ${incarnations} incarnations, ${kills} kills, ${failed} failed, ${(ms / n).toFixed(1)} ms/trial, ${(ms / incarnations).toFixed(1)} ms/incarnation`);
   if (failed > 0) throw new Error(`${failed} ${mode} trials failed on the correct engine`);
-  return { perMin: (60_000 * n) / ms, msPerTrial: ms / n };
+  return { perMin: (60_000 * n) / ms, msPerTrial: ms / n, msPerIncarnation: ms / incarnations };
 }
 
 function median(xs: number[]): number {
@@ -70,12 +84,17 @@ function median(xs: number[]): number {
 }
 
 export async function figures(log: (line: string) => void): Promise<Record<string, number>> {
+  const spawnBefore = await nodeSpawnMs(5);
   const proc = await trialsPerMinute('process', Number(process.env['CHAOS_BENCH_PROCESS_TRIALS'] ?? 20), log);
+  // Measured on both sides of the process trials: the machine's load moves both alike.
+  const spawnMs = (spawnBefore + (await nodeSpawnMs(5))) / 2;
+  log(`bare node -e 0 spawn: ${spawnMs.toFixed(1)} ms (median of 5, before and after the process trials)`);
   const sim = await trialsPerMinute('sim', Number(process.env['CHAOS_BENCH_SIM_TRIALS'] ?? 600), log);
   const budgetMs = Number(process.env['CHAOS_BENCH_MUTANT_BUDGET_MS'] ?? 60_000);
   const results = await huntMutants({
     mutants: Object.entries(mutants).map(([name, m]) => ({ name, ...m })),
-    scenarios: (await chaosScenarios('all')).filter((s) => s.kind === 'streaming'),
+    // Every scenario: the hunt gives each mutant the scenarios of the engine it breaks (batch mutants: batch jobs).
+    scenarios: await chaosScenarios('all'),
     budgetMs,
     seed: 1,
     onResult: (r) => log(`mutant ${r.name}: ${r.caught ? 'caught' : 'NOT caught'} in ${(r.ms / 1000).toFixed(2)} s, ${r.trials} trials (${r.mode})`),
@@ -85,9 +104,13 @@ export async function figures(log: (line: string) => void): Promise<Record<strin
     'chaos.process.trialsPerMin': proc.perMin,
     'chaos.sim.trialsPerMin': sim.perMin,
     'chaos.sim.speedupVsProcess': proc.msPerTrial / sim.msPerTrial,
+    'chaos.process.msPerIncarnation': proc.msPerIncarnation,
+    'chaos.process.nodeSpawnMs': spawnMs,
+    'chaos.process.incarnationVsNodeSpawn': proc.msPerIncarnation / spawnMs,
     'chaos.mutants.medianSecondsToCatch': median(seconds),
     'chaos.mutants.maxSecondsToCatch': Math.max(...seconds),
     'chaos.mutants.caught': results.filter((r) => r.caught).length,
     'chaos.mutants.total': results.length,
+    'chaos.mutants.uncaught': results.filter((r) => !r.caught).length,
   };
 }

@@ -28,6 +28,8 @@ export type EngineEvent =
   // --- streaming: recovery ---
   | { type: 'recovery.started'; t: number; lastPlanned: number; lastCommitted: number; stateVersion: number; /** 1 = the first recovery since progress was made; n = n-1 recoveries before it died before catching up */ attempt?: number }
   | { type: 'recovery.fallback'; t: number; file: string; reason: string }
+  /** State files of versions after the last commit (a dead attempt's) removed before the re-run writes its own. */
+  | { type: 'recovery.discarded'; t: number; files: number; fromVersion: number; reason: string }
   | { type: 'recovery.replayed'; t: number; batches: number; fromBatch: number; toBatch: number; ms: number }
   | { type: 'recovery.caught-up'; t: number; batchId: number; ms: number }
   // --- batch engine ---

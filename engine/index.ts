@@ -19,6 +19,7 @@ export { getJson, putJson } from './checkpoint/checked.js';
 export { CorruptCheckpointError } from './checkpoint/codec.js';
 export { lazyFsIo, dropUnsyncedWrites } from './io/lazy-fs.js';
 export { realFsIo, type FsIo } from './io/fs-io.js';
+export { checkOutputDir, checkOutputFile } from './io/output-path.js';
 export { withDeadline, DeadlineError, sleep } from './io/deadline.js';
 export { describeError, type RetryPolicy } from './io/retry.js';
 export { runStreamingQuery, type StreamingRunOptions, type StreamingRuntime, type StreamingInputKnobs } from './streaming/run.js';

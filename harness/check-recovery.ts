@@ -34,6 +34,8 @@ export interface CheckRecoveryOptions {
   faults?: FaultKind[];
   /** Reports, replay and History files (default out/chaos). */
   out?: string;
+  /** Fail (summary.ok false) when a fault kind the run armed never struck in any trial (`chaos run --require-faults`). */
+  requireFaults?: boolean;
 }
 
 export async function checkRecovery(o: CheckRecoveryOptions): Promise<RunSummary> {
@@ -54,6 +56,7 @@ export async function checkRecovery(o: CheckRecoveryOptions): Promise<RunSummary
     ...(o.input !== undefined ? { input: o.input } : {}),
     ...(o.maxSize !== undefined ? { maxSize: String(o.maxSize) } : {}),
     ...(o.faults ? { faultKinds: o.faults } : {}),
+    ...(o.requireFaults ? { requireFaults: true } : {}),
   });
   return summary;
 }
@@ -80,6 +83,8 @@ export async function assertRecovery(o: CheckRecoveryOptions): Promise<RunSummar
       ...(f.rerunCommand ? [`  regenerate: ${f.rerunCommand}`] : []),
     );
   }
-  if (summary.failures.length === 0) lines.push('- the run did not test what was asked (see the services notes in the report)');
+  const unstruck = summary.unstruck ?? [];
+  if (summary.failures.length === 0 && summary.requireFaults && unstruck.length) lines.push(`- requireFaults: armed but never struck: ${unstruck.join(', ')}`);
+  else if (summary.failures.length === 0) lines.push('- the run did not test what was asked (see the services notes in the report)');
   throw new RecoveryCheckFailed(lines.join('\n'), summary);
 }

@@ -17,7 +17,8 @@ import { registerTune } from './commands/tune.js';
 export function buildProgram(): Command {
   const program = new Command('chaos')
     .description('Kill checkpointing pipelines at random and exact points; prove recovery equals a failure-free run.')
-    .showHelpAfterError('(run with --help for usage)')
+    // One line per usage error, like every other exit 2 (set before the subcommands: they inherit it).
+    .configureOutput({ outputError: (str, write) => write(`chaos: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`) })
     .exitOverride();
   registerEngine(program);
   registerScenarios(program);

@@ -27,7 +27,8 @@ export type FaultKind =
   | 'storage-outage' // make S3 unreachable mid-batch through the TCP fault proxy: blackhole, reset or latency for a while
   | 'broker-restart' // SIGKILL the Kafka broker mid-run (or mid-transaction) and restart it on the same data (process mode, Kafka source or sink)
   | 'zombie' // an old incarnation keeps running (or is paused, then resumed) after its successor started: it must be fenced
-  | 'corrupt-checkpoint'; // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
+  | 'corrupt-checkpoint' // bit rot at rest: damage committed state files while the engine is down; it must fall back or refuse clearly
+  | 'dead-attempt-files'; // a dead attempt of the next batch, run under another batch plan, left complete files the re-run must replace
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'kill-random',
@@ -41,6 +42,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'storage-restart',
   'storage-outage',
   'corrupt-checkpoint',
+  'dead-attempt-files',
   'broker-restart',
   'zombie',
 ];
@@ -84,7 +86,23 @@ export type Fault =
    * that returned garbage): one file of the newest state version, or every state file. Recovery
    * must detect it by checksum and fall back to an older version, or stop with a clear error.
    */
-  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' };
+  /**
+   * newest-state / every-state: bytes flipped (bit rot). stale-state: the newest state file replaced by a
+   * complete, validly framed state file of an older version (a stale file of an earlier attempt).
+   */
+  | { kind: 'corrupt-checkpoint'; scope: 'newest-state' | 'every-state' | 'stale-state' }
+  /**
+   * Before this incarnation starts, a dead attempt of the next batch (the one after the last commit)
+   * leaves its files behind, complete and validly framed: a real engine run of that batch under
+   * `--max-batch-records maxBatchRecords` (another batch plan; with `snapshotEvery`, also another
+   * `--snapshot-every`, so it may write a snapshot where the re-run writes a delta), killed after it wrote its state
+   * version and its output part (part-and-state) or its state version only (state-only), whose
+   * offsets were never written (lost, or written after the state). The restart plans the batch
+   * itself and must replace those files (or refuse naming one); keeping them in place of its own
+   * is a finding. `thenKill`: the restarted incarnation is killed there (kill-failpoint), so a
+   * later restart loads whatever state files the re-run left.
+   */
+  | { kind: 'dead-attempt-files'; scope: 'part-and-state' | 'state-only'; maxBatchRecords: number; snapshotEvery?: number; thenKill?: { failpoint: string; occurrence: number } };
 
 export interface FaultSchedule {
   /**
@@ -127,6 +145,8 @@ export interface TrialConfig {
   store: 'fs' | 's3' | 'memory';
   source: 'log' | 'kafka';
   sink: 'files' | 'append' | 's3' | 'kafka';
+  /** With `sink: 'kafka'`: transactional exactly-once (absent = the engine default) or plain at-least-once produce. */
+  kafkaDelivery?: 'exactly-once' | 'at-least-once';
   /**
    * Where the run's S3/Kafka services came from (`chaos run --services`), when the trial used any:
    * `chaos replay` resolves the same kind of services again. Absent for local-only trials.
@@ -210,6 +230,7 @@ export type CheckerName =
   | 'at-least-once'
   | 'per-key-order'
   | 'final-state'
+  | 'complete-table'
   | 'model'
   | 'determinism'
   | 'liveness'
@@ -217,6 +238,7 @@ export type CheckerName =
   | 'config-change-refused'
   | 'corruption-refused'
   | 'torn-write-refused'
+  | 'dead-attempt-refused'
   | 'zombie-fenced';
 
 export interface Verdict {
@@ -242,6 +264,11 @@ export interface History extends Omit<TrialSpec, 'checkDeterminism'> {
   mode: Mode;
   /** What the sink promises; at-least-once outputs are judged by the at-least-once checker. */
   guarantee: 'exactly-once' | 'at-least-once';
+  /**
+   * The query's output mode, which decides what its sink is judged on (oracle/check.ts delivery):
+   * append (also when absent) = a log of final rows; update = the final state per key; complete = the newest table.
+   */
+  outputMode?: 'append' | 'update' | 'complete';
   startedAt: number;
   elapsedMs: number;
   incarnations: Incarnation[];
@@ -317,7 +344,11 @@ export interface ReplayFile {
   /** What identifies the recorded input (`--input`): replay refuses records that changed. */
   recordsId?: string;
   history: History;
-  fastCheck?: { seed: number; path: string | null; counterexample: unknown };
+  /**
+   * `seed` is the run's `--seed` (what `chaos run --seed` takes to regenerate it with `path`);
+   * `propertySeed` the fast-check seed it derived for the failing scenario (run-chaos.ts propertySeed).
+   */
+  fastCheck?: { seed: number; propertySeed?: number; path: string | null; counterexample: unknown };
   /** The command that re-runs it. */
   command: string;
 }
@@ -330,6 +361,7 @@ export interface FailureSummary {
   mutant?: string;
   checkers: CheckerName[];
   message: string;
+  /** The run's `--seed`: with `path` and this scenario, `chaos run` regenerates the trial. */
   seed: number;
   path: string | null;
   replayFile?: string;
@@ -359,8 +391,18 @@ export interface RunSummary {
   kills: number;
   failures: FailureSummary[];
   scenarios: ScenarioSummary[];
-  /** Trials that armed each fault kind, and kills each fault kind caused. */
-  faultKinds: Array<{ kind: FaultKind; trials: number; hits: number }>;
+  /**
+   * Per fault kind (harness/properties/fault-tally.ts): `armed` trials armed it, `struck` of those
+   * it struck at least once (<= armed), `strikes` how often it struck in all. `trials` and `hits`
+   * are the older names of `armed` and `strikes` (same values).
+   */
+  faultKinds: Array<{ kind: FaultKind; armed: number; struck: number; strikes: number; trials: number; hits: number }>;
+  /** Armed fault kinds that never struck: with `requireFaults` they make the run fail (ok false). */
+  unstruck?: FaultKind[];
+  /** The run was asked to fail when an armed fault kind never struck (`--require-faults`). */
+  requireFaults?: boolean;
+  /** The run was stopped (Ctrl-C, SIGTERM) before it finished: the counts are of the trials so far. */
+  interrupted?: { signal: string };
   elapsedMs: number;
   /** Trials that shrinking ran in addition to `trials`. */
   shrinkTrials: number;
@@ -406,8 +448,4 @@ export interface RunServicesSummary {
   s3?: { server: string; endpoint?: string; bucket?: string; prefix?: string; conditionalWrites: boolean };
   kafka?: { server: string; brokers?: string[] };
   notes: string[];
-}
-
-export function emptyFaultKindCounts(): RunSummary['faultKinds'] {
-  return FAULT_KINDS.map((kind) => ({ kind, trials: 0, hits: 0 }));
 }

@@ -6,7 +6,7 @@
  * Seams a mutant can replace:
  * - `protocol` (engine/streaming/protocol.ts StreamingProtocol): every step of the checkpoint
  *   protocol — readMetadata/writeMetadata (fingerprint), readLog, recoverRange (WAL on restart),
- *   loadState (which state version), planBatch, writeOffsets, runBatch (operators, watermark),
+ *   discardUncommittedState (a dead attempt's state versions), loadState (which state version), planBatch, writeOffsets, runBatch (operators, watermark),
  *   commitState, addToSink (sink idempotence), writeCommit (ordering vs sink), cleanup (retention).
  *   Wrap a step: `{ ...base.protocol, writeCommit: async (ctx, c) => ... }`; ctx exposes the stores,
  *   source, sink, states, events and failpoints.
@@ -30,9 +30,15 @@ import { partitionsNotFingerprinted } from './partitions-not-fingerprinted.js';
 import { sourcePositionOffByOne } from './source-position-off-by-one.js';
 import { nonDeterministicOperator } from './non-deterministic-operator.js';
 import { missingFsync } from './missing-fsync.js';
+import { batchMutants, type BatchMutant } from './batch/index.js';
 import { retentionIgnoresStateChain } from './retention-ignores-state-chain.js';
 import { deltaChainDepthCapped } from './delta-chain-depth-capped.js';
 import { emptyStateBeforeFirstCheckpoint } from './empty-state-before-first-checkpoint.js';
+import { dedupStateNotRestored } from './dedup-state-not-restored.js';
+import { sessionStateNotRestored } from './session-state-not-restored.js';
+import { groupTimeoutNotRestored } from './group-timeout-not-restored.js';
+import { sinkSkipsExistingPart } from './sink-skips-existing-part.js';
+import { deadAttemptStateKept } from './dead-attempt-state-kept.js';
 
 export interface EngineParts {
   protocol: StreamingProtocol;
@@ -40,17 +46,24 @@ export interface EngineParts {
 }
 
 export interface Mutant {
+  kind?: 'streaming';
   /** What is broken, one line. */
   description: string;
   /** The real bug class it reproduces (system and issue/class), one line. */
   realWorld: string;
   /** 'process': only observable with real processes (e.g. lost unsynced writes); sim cannot catch it. */
   needs?: 'process';
+  /**
+   * The operator the mutant breaks, as its description begins (e.g. 'dropDuplicates('): the hunt
+   * attacks only jobs whose query uses it, since no other job can show the bug.
+   */
+  operator?: string;
   apply(base: EngineParts): EngineParts;
 }
 
-/** The registry: one entry per mutant, each in its own file. */
-export const mutants: Record<string, Mutant> = {
+/** The registry: one entry per mutant, each in its own file; batch mutants (./batch/) break the batch engine's checkpoint instead. */
+export const mutants: Record<string, Mutant | BatchMutant> = {
+  ...batchMutants,
   'commit-before-sink': commitBeforeSink,
   'sink-not-idempotent': sinkNotIdempotent,
   'replan-on-restart': replanOnRestart,
@@ -67,6 +80,13 @@ export const mutants: Record<string, Mutant> = {
   'retention-ignores-state-chain': retentionIgnoresStateChain,
   'delta-chain-depth-capped': deltaChainDepthCapped,
   'empty-state-before-first-checkpoint': emptyStateBeforeFirstCheckpoint,
+  // Operator state of the newer stateful operators lost at restore (issue 12): hunted only on jobs that use the operator.
+  'dedup-state-not-restored': dedupStateNotRestored,
+  'session-state-not-restored': sessionStateNotRestored,
+  'group-timeout-not-restored': groupTimeoutNotRestored,
+  // A dead attempt's complete files kept in place of the re-run's (issue 13): caught by the dead-attempt-files fault.
+  'sink-skips-existing-part': sinkSkipsExistingPart,
+  'dead-attempt-state-kept': deadAttemptStateKept,
 };
 
 export const correctParts: EngineParts = { protocol: correctProtocol, io: realFsIo };
@@ -83,5 +103,6 @@ export function engineParts(name: string | undefined, io: FsIo = realFsIo): Engi
     const known = Object.keys(mutants);
     throw new UserError(`unknown mutant "${name}". Known mutants: ${known.length ? known.join(', ') : '(none registered)'}.`);
   }
+  if (m.kind === 'batch') throw new UserError(`mutant "${name}" breaks the batch engine; run it with a batch scenario (pagerank, dictionary-join)`);
   return m.apply(io === realFsIo ? correctParts : { protocol: correctProtocol, io });
 }

@@ -9,6 +9,8 @@ export const stateFromNewestFile: Mutant = {
       ...base,
       protocol: {
         ...base.protocol,
+        // It takes the uncommitted versions for the newest state, so it keeps them too.
+        async discardUncommittedState() {},
         async loadState(ctx, _maxVersion, lastCommitted) {
           return base.protocol.loadState(ctx, Number.MAX_SAFE_INTEGER, lastCommitted);
         },

@@ -310,8 +310,8 @@ export function scenarioBarsSpec(rows: readonly { scenario: string; outcome: 'he
   } as TopLevelSpec;
 }
 
-/** How often each fault kind was armed and how many kills it caused. */
-export function faultKindBarsSpec(rows: readonly { kind: string; measure: 'trials' | 'hits'; count: number }[]): TopLevelSpec {
+/** In how many trials each fault kind was armed, and in how many of those it struck. */
+export function faultKindBarsSpec(rows: readonly { kind: string; measure: 'armed' | 'struck'; count: number }[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Faults exercised',
@@ -323,7 +323,7 @@ export function faultKindBarsSpec(rows: readonly { kind: string; measure: 'trial
       y: { field: 'kind', type: 'nominal', title: null, sort: null },
       yOffset: { field: 'measure', type: 'nominal' },
       x: { field: 'count', type: 'quantitative', title: 'count', axis: { tickMinStep: 1, format: 'd' } },
-      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['trials', 'hits'], range: [BLUE, ORANGE] } },
+      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['armed', 'struck'], range: [BLUE, ORANGE] } },
     },
   } as TopLevelSpec;
 }

@@ -38,11 +38,22 @@ export async function writeRunReport(outDir: string, summary: RunSummary): Promi
 
 export function runVerdict(s: RunSummary): string {
   const scope = `${s.trials} trial${s.trials === 1 ? '' : 's'}, ${s.kills} kill${s.kills === 1 ? '' : 's'}, ${s.scenarios.length} scenario${s.scenarios.length === 1 ? '' : 's'}, ${s.mode} mode, seed ${s.seed}, ${formatMs(s.elapsedMs)}`;
-  if (s.ok) return `All properties held: ${scope}.`;
+  const unstruck = s.unstruck ?? [];
+  if (s.trials === 0) return `NO TRIAL RAN — nothing was tested (${scope}).`;
+  const interrupted = s.interrupted ? `INTERRUPTED by ${s.interrupted.signal} — partial report of the trials so far; ` : '';
+  if (s.ok) return `All properties held: ${scope}.${unstruck.length ? ` Armed but never struck: ${unstruck.join(', ')}.` : ''}`;
   const failed = s.scenarios.reduce((n, x) => n + x.failures, 0) || s.failures.length;
-  const parts = [`${failed} failing trial${failed === 1 ? '' : 's'}`];
+  const parts = failed || !s.interrupted ? [`${failed} failing trial${failed === 1 ? '' : 's'}`] : [];
   if (s.nonDeterministic.length) parts.push(`not deterministic: ${s.nonDeterministic.join(', ')}`);
-  return `FAILED — ${parts.join('; ')} (${scope}).`;
+  if (s.requireFaults && unstruck.length) parts.push(`armed but never struck (--require-faults): ${unstruck.join(', ')}`);
+  return `${interrupted}${s.interrupted && !parts.length ? '' : 'FAILED — '}${parts.join('; ')} (${scope}).`;
+}
+
+/** Fault table columns: armed and struck count trials (struck <= armed); strikes counts every strike. */
+const FAULT_HEADERS = ['fault kind', 'trials armed', 'trials struck', 'strikes'];
+
+function faultRows(s: RunSummary): string[][] {
+  return s.faultKinds.filter((k) => k.armed > 0).map((k) => [k.kind, String(k.armed), k.struck === 0 ? `${k.struck} (never struck)` : String(k.struck), String(k.strikes)]);
 }
 
 const TIMELINE_HEADERS = ['#', 'pid', 'ran (ms)', 'ended', 'armed fault', 'struck at', 'recovered', 'replayed', 'caught up', 'batches committed'];
@@ -108,8 +119,8 @@ export function runMarkdown(s: RunSummary): string {
     ),
     '',
   );
-  if (s.faultKinds.length) {
-    lines.push(mdTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), ['l', 'r', 'r']), '');
+  if (faultRows(s).length) {
+    lines.push(mdTable(FAULT_HEADERS, faultRows(s), ['l', 'r', 'r', 'r']), '');
   }
   if (s.engine) lines.push(`External target on ${s.engine}.`, '');
   if (s.failpoints?.length) {
@@ -202,12 +213,12 @@ export async function runCharts(s: RunSummary): Promise<Html[]> {
     ]);
     charts.push(figure(await renderSvg(scenarioBarsSpec(rows)), 'Trials per scenario that held and that failed.'));
   }
-  if (s.faultKinds.length) {
-    const rows = s.faultKinds.flatMap((k) => [
-      { kind: k.kind, measure: 'trials' as const, count: k.trials },
-      { kind: k.kind, measure: 'hits' as const, count: k.hits },
+  if (s.faultKinds.some((k) => k.armed > 0)) {
+    const rows = s.faultKinds.filter((k) => k.armed > 0).flatMap((k) => [
+      { kind: k.kind, measure: 'armed' as const, count: k.armed },
+      { kind: k.kind, measure: 'struck' as const, count: k.struck },
     ]);
-    charts.push(figure(await renderSvg(faultKindBarsSpec(rows)), 'How many trials armed each fault kind, and how often it struck.'));
+    charts.push(figure(await renderSvg(faultKindBarsSpec(rows)), 'How many trials armed each fault kind, and in how many of them it struck.'));
   }
   const armed = s.faultKinds.filter((k) => k.trials > 0).map((k) => k.kind);
   if (s.exploration && armed.length) {
@@ -247,7 +258,7 @@ export async function runHtml(s: RunSummary): Promise<string> {
     el('section', { id: 'charts' }, await runCharts(s)),
     el('h2', null, 'Scenarios'),
     htmlTable(['scenario', 'kind', 'trials', 'kills', 'failures'], s.scenarios.map((x) => [x.name, x.kind, String(x.trials), String(x.kills), String(x.failures)]), [false, false, true, true, true]),
-    s.faultKinds.length ? [el('h2', null, 'Faults'), htmlTable(['fault kind', 'trials armed', 'hits'], s.faultKinds.map((k) => [k.kind, String(k.trials), String(k.hits)]), [false, true, true])] : null,
+    faultRows(s).length ? [el('h2', null, 'Faults'), htmlTable(FAULT_HEADERS, faultRows(s), [false, true, true, true])] : null,
     s.exploration ? explorationHtml(s.exploration) : null,
     s.services ? [el('h2', null, 'Services'), el('ul', null, servicesLines(s).map((l) => el('li', null, l)))] : null,
     s.nonDeterministic.length ? el('p', { class: 'verdict fail' }, `Not deterministic (cannot be judged): ${s.nonDeterministic.join(', ')}`) : null,

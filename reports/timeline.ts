@@ -54,7 +54,7 @@ export function incarnationRows(h: History): IncarnationRow[] {
   const livenessFailed = h.verdicts.some((v) => v.checker === 'liveness' && !v.ok);
   return h.incarnations.map((inc, i) => {
     const last = i === h.incarnations.length - 1;
-    const refusalExpected = inc.fault?.kind === 'changed-partitions' || inc.fault?.kind === 'corrupt-checkpoint';
+    const refusalExpected = inc.fault?.kind === 'changed-partitions' || inc.fault?.kind === 'corrupt-checkpoint' || inc.fault?.kind === 'dead-attempt-files';
     const outcome: IncarnationRow['outcome'] =
       inc.exit.code === 0
         ? 'finished'

@@ -8,6 +8,7 @@
 import { ENGINE_RUN_FLAGS, fromFlags, parseEngineArgv } from './engine-run.js';
 import { engineRun, reportEngineError } from './run-command.js';
 import { UserError } from '../engine/errors.js';
+import { dieWithParent } from './parent-watch.js';
 
 const USAGE =
   'usage: engine run (--scenario NAME | --job PATH) --seed N --size N --checkpoint DIR --output DIR [options]\n' +
@@ -33,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
   return engineRun(fromFlags(values));
 }
 
-main(process.argv.slice(2)).then(
+// A warm engine (harness/process/engine-process.ts pool) gets its arguments (built by the codec's toArgv) through stdin.
+dieWithParent().then((message) => main(message?.argv ?? process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

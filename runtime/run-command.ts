@@ -14,16 +14,19 @@ import { FdEventSink, type EventSink } from '../engine/events.js';
 import { FsCheckpointStore } from '../engine/checkpoint/fs-store.js';
 import { CorruptCheckpointError } from '../engine/checkpoint/codec.js';
 import { lazyFsIo } from '../engine/io/lazy-fs.js';
+import { checkOutputDir, checkOutputFile } from '../engine/io/output-path.js';
 import { STREAMING_FAILPOINT_NAMES } from '../engine/streaming/failpoint-names.js';
-import { runStreamingQuery, type StreamingRunOptions } from '../engine/streaming/run.js';
+import { runStreamingQuery, type StreamingInputKnobs, type StreamingRunOptions } from '../engine/streaming/run.js';
+import type { GeneratedInputSpec } from '../engine/sources/generated.js';
 import { openInputDirSource } from '../engine/streaming/wiring.js';
 import { resolveKnobs } from '../engine/streaming/options.js';
-import { openEngineServices, parseServiceFlags, type ServiceFlagValues, type ServiceSelection } from '../engine/streaming/service-wiring.js';
-import type { BatchJob } from '../engine/job/index.js';
+import { openEngineServices, parseServiceFlags, seedDerivedKafkaSource, type ServiceFlagValues, type ServiceSelection } from '../engine/streaming/service-wiring.js';
+import type { BatchJob, StreamingJob } from '../engine/job/index.js';
 import { ENGINE_RUN_FIELDS, type EngineRun } from './engine-run.js';
 import { loadJob } from './jobs.js';
 import { readRecords } from './records.js';
-import { partsFor } from './compose.js';
+import { partsFor, batchStepsFor, mutantKindOf, mutantNames } from './compose.js';
+import { explainKafkaOpenError, validateKafkaConfig } from '../engine/kafka/kafka-config.js';
 import { executorEntry } from './entries.js';
 import { batchParamsOf, portableJobRef } from './run-job.js';
 
@@ -37,13 +40,18 @@ const SERVICE_ERROR_NAMES = new Set(['StorageUnavailableError', 'FencedWriteErro
 function dirOf(run: EngineRun, name: 'checkpoint' | 'output' | 'input'): string | undefined {
   const dir = run[name];
   if (dir === undefined) return undefined;
-  if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
-  return path.resolve(dir);
+  if (name === 'input') {
+    if (!dir.trim()) throw new UserError(`--${name} needs a directory path`);
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--${name} ${dir} exists and is not a directory`);
+    return path.resolve(dir);
+  }
+  // Where the run writes: refused up front (exit 2, one line) when it is a file, under one, or on a special filesystem.
+  return checkOutputDir(dir, `--${name}`);
 }
 
 /** Opens --events FILE for appending (creating its directory); a path that cannot be written is a UserError. */
 function openEventsFile(file: string): number {
+  checkOutputFile(file, '--events');
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return fs.openSync(file, 'a');
@@ -67,6 +75,44 @@ function serviceValues(run: EngineRun): ServiceFlagValues {
   return out;
 }
 
+/** The input knobs a streaming run was given (the job's defaults fill the rest: resolveKnobs). */
+function inputKnobsOf(run: EngineRun): StreamingInputKnobs {
+  const input: StreamingInputKnobs = {};
+  if (run.keys !== undefined) input.keys = run.keys;
+  if (run.disorderMs !== undefined) input.disorderMs = run.disorderMs;
+  if (run.lateFraction !== undefined) input.lateFraction = run.lateFraction;
+  if (run.growthBatches !== undefined) input.growthBatches = run.growthBatches;
+  return input;
+}
+
+/** The input a streaming run generates (or reads from --records): what its source log or derived Kafka topic holds. */
+function generatedInputOf(job: StreamingJob, run: EngineRun, records: StreamingRunOptions['records']): GeneratedInputSpec {
+  return { scenario: job, seed: run.seed, size: run.size, knobs: resolveKnobs(job, inputKnobsOf(run)), partitions: run.partitions ?? 4, ...(records ? { records } : {}) };
+}
+
+/**
+ * Input injection for a run that reads a derived Kafka source topic (`--source kafka` without
+ * --topic): seeds the topic the engine of `run` will read with dense offsets — the records with no
+ * transaction markers between them, so its batch plans equal those over the local log — before any
+ * engine of the run starts (the chaos harness calls it once per trial). The engine then finds the
+ * topic seeded with exactly its input (both descriptions come from generatedInputOf). Returns the
+ * topic, or undefined when the run reads no derived Kafka topic (another source, --topic, a batch job).
+ */
+export async function seedKafkaSourceOf(run: EngineRun, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const job = await loadJob(run.job);
+  if (job.kind === 'batch') return undefined;
+  const services = parseServiceFlags(serviceValues(run), run.sink ?? 'files', env);
+  if (services.source !== 'kafka' || services.kafka?.topic) return undefined;
+  const checkpointDir = dirOf(run, 'checkpoint');
+  if (!checkpointDir) throw new UserError('a derived Kafka source topic is named after --checkpoint: give --checkpoint DIR or --topic NAME');
+  const records = run.records !== undefined ? readRecords(run.records) : undefined;
+  const brokers = services.kafka!.brokers;
+  // A broker that cannot be reached before any engine ran is the run's configuration: "cannot reach Kafka at …" (exit 2).
+  return seedDerivedKafkaSource(brokers, checkpointDir, generatedInputOf(job, run, records)).catch((err: unknown) => {
+    throw explainKafkaOpenError(validateKafkaConfig({ brokers }), err);
+  });
+}
+
 /** Runs one engine run; returns the exit code (errors a user can fix are UserErrors). */
 export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const failpointSpec = [run.failpoints, env.CHAOS_FAILPOINTS].filter((s) => s && s.trim()).join(',');
@@ -88,7 +134,6 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
     size: run.size,
     sink: sinkKind,
     cleanCheckpoint: run.cleanCheckpoint === true,
-    input: {},
   };
   const setOpt = <K extends keyof StreamingRunOptions>(k: K, value: StreamingRunOptions[K] | undefined) => {
     if (value !== undefined) opts[k] = value;
@@ -99,11 +144,7 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
   setOpt('snapshotEvery', run.snapshotEvery);
   setOpt('retainBatches', run.retainBatches);
   setOpt('mutant', mutant);
-  const input = opts.input!;
-  if (run.keys !== undefined) input.keys = run.keys;
-  if (run.disorderMs !== undefined) input.disorderMs = run.disorderMs;
-  if (run.lateFraction !== undefined) input.lateFraction = run.lateFraction;
-  if (run.growthBatches !== undefined) input.growthBatches = run.growthBatches;
+  opts.input = inputKnobsOf(run);
   setOpt('executors', run.executors);
   setOpt('executorFailpoints', executorFailpointSpec(run, env));
 
@@ -121,7 +162,7 @@ export async function engineRun(run: EngineRun, env: NodeJS.ProcessEnv = process
   const ioFor = (root: string) => (run.lazyFs === true ? partsFor(mutant, lazyFsIo(root)).io : parts.io);
   const partitions = opts.partitions ?? 4;
   if (run.records !== undefined) opts.records = readRecords(run.records);
-  const generated = { scenario: job, seed: opts.seed, size: opts.size, knobs: resolveKnobs(job, opts.input), partitions, ...(opts.records ? { records: opts.records } : {}) };
+  const generated = generatedInputOf(job, run, opts.records);
   const svc = await openEngineServices(services, { checkpointDir, outputDir, partitions, failpoints, events, ioFor, input: generated });
   const { checkpoint, output } = svc;
   try {
@@ -162,7 +203,11 @@ const STREAMING_ONLY_FIELDS = ['maxBatchRecords', 'snapshotEvery', 'retainBatche
  * `checkpointEvery` (or `checkpoint`) parameters when it has them.
  */
 async function runBatchKind(job: BatchJob, run: EngineRun, failpointSpec: string, mutant: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
-  if (mutant) throw new UserError(`--mutant applies to streaming jobs; "${job.name}" is a batch job`);
+  if (mutant && mutantKindOf(mutant) !== 'batch') {
+    throw new UserError(mutantKindOf(mutant) ? `mutant "${mutant}" breaks the streaming engine; "${job.name}" is a batch job` : `unknown mutant "${mutant}". Known mutants: ${mutantNames().join(', ')}.`);
+  }
+  // Executor processes inherit the environment: they build the same broken steps (runtime/batch-executor-main.ts).
+  if (mutant) process.env.CHAOS_MUTANT = mutant;
   const services = batchServiceSelection(job, run, env);
   const executors = run.executors ?? 0;
   if (executors > 0 && services.sink === 's3') {
@@ -203,6 +248,7 @@ async function runBatchKind(job: BatchJob, run: EngineRun, failpointSpec: string
         executorFailpoints: executorFailpointSpec(run, env),
         failpoints,
         events,
+        ...(mutant ? { checkpointSteps: batchStepsFor(mutant) } : {}),
       });
     } finally {
       await svc.close();

@@ -11,7 +11,7 @@ import type { BatchJob } from '../engine/job/index.js';
 import { loadBatchJob, loadStreamingJob } from './jobs.js';
 import { readRecords } from './records.js';
 import { isModulePath } from './job-ref.js';
-import { partsFor } from './compose.js';
+import { partsFor, batchStepsFor } from './compose.js';
 import { executorEntry } from './entries.js';
 
 /** StreamingRunOptions with the job named by reference; `mutant` names a variant from mutants/. */
@@ -56,15 +56,16 @@ export function batchParamsOf(job: BatchJob, run: { partitions?: number | undefi
   return params;
 }
 
-/** BatchRunOptions with the job named by reference. */
-export type JobBatchRunOptions = Omit<BatchRunOptions, 'job' | 'jobRef' | 'executorEntry'> & { scenario: string };
+/** BatchRunOptions with the job named by reference; `mutant` names a batch variant from mutants/batch/ (its checkpoint steps). */
+export type JobBatchRunOptions = Omit<BatchRunOptions, 'job' | 'jobRef' | 'executorEntry' | 'checkpointSteps'> & { scenario: string; mutant?: string };
 
 export async function runBatchByRef(opts: JobBatchRunOptions): Promise<BatchRunResult> {
-  const { scenario, ...rest } = opts;
+  const { scenario, mutant, ...rest } = opts;
   const job = await loadBatchJob(scenario);
   return runBatchJob({
     ...rest,
     job,
+    ...(mutant ? { checkpointSteps: batchStepsFor(mutant) } : {}),
     jobRef: portableJobRef(scenario),
     ...((opts.executors ?? 0) > 0 ? { executorEntry: executorEntry('batch') } : {}),
   });

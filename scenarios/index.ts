@@ -18,4 +18,6 @@ export const bundledJobModules: Readonly<Record<string, string>> = {
   'running-totals': 'streaming/running-totals.js',
   'windowed-counts': 'streaming/windowed-counts.js',
   'enrichment-join': 'streaming/enrichment-join.js',
+  sessions: 'streaming/sessions.js',
+  'idle-alerts': 'streaming/idle-alerts.js',
 };

@@ -54,8 +54,9 @@ function nameKey(name: string, fp: string): string {
   return `names/${name}/${fp}`;
 }
 
-export function encodePart(rows: readonly unknown[]): Uint8Array {
-  return frame(Buffer.from(JSON.stringify(rows)));
+/** A part framed and bound to its key (codec.ts): a valid part of another dataset or run found under this key is detected. */
+export function encodePart(rows: readonly unknown[], key?: string): Uint8Array {
+  return frame(Buffer.from(JSON.stringify(rows)), key);
 }
 
 /** Missing part: the checkpoint claims it exists, so this is damage, never "empty". */
@@ -67,8 +68,8 @@ export class MissingCheckpointPartError extends UserError {
 }
 
 /** Decode one stored part; throws CorruptCheckpointError naming `file` when torn or damaged. */
-export function decodePart(bytes: Uint8Array, file: string): unknown[] {
-  const payload = unframe(bytes, file);
+export function decodePart(bytes: Uint8Array, file: string, key?: string): unknown[] {
+  const payload = unframe(bytes, file, key);
   let rows: unknown;
   try {
     rows = JSON.parse(payload.toString('utf8'));
@@ -83,7 +84,7 @@ export async function readPart(store: CheckpointStore, key: string): Promise<unk
   const file = describeFile(store, key);
   const bytes = await store.get(key);
   if (bytes === undefined) throw new MissingCheckpointPartError(file);
-  return decodePart(bytes, file);
+  return decodePart(bytes, file, key);
 }
 
 /** A path a person can open: the store's location joined with the key. */

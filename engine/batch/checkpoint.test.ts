@@ -90,7 +90,7 @@ describe('checkpoint() cuts the lineage', () => {
 
     const files = fs.readdirSync(path.join(dir, 'run-a', 'ds-6')).sort();
     expect(files).toEqual(['manifest', 'part-00000', 'part-00001', 'part-00002', 'part-00003']);
-    expect(fs.readFileSync(path.join(dir, 'run-a', 'ds-6', 'part-00000'), 'latin1')).toMatch(/^ccv1 [0-9a-f]{8} \d+\n/);
+    expect(fs.readFileSync(path.join(dir, 'run-a', 'ds-6', 'part-00000'), 'latin1')).toMatch(/^ccv2 [0-9a-f]{8} \d+ run-a\/ds-6\/part-00000\n/); // framed and bound to its key (engine/checkpoint/codec.ts)
   });
 
   it('a corrupt part is reported naming the file, never read as data', async () => {

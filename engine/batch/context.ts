@@ -23,6 +23,7 @@ import { Failpoints } from '../failpoints.js';
 import { nullEventSink, type EventSink } from '../events.js';
 import { UserError } from '../errors.js';
 import type { OutputSummary } from './output.js';
+import { correctBatchSteps, type BatchCheckpointSteps } from './checkpoint-steps.js';
 import { describeFile, manifestKey, type DatasetManifest } from './checkpoint-files.js';
 import { getJson } from '../checkpoint/checked.js';
 
@@ -50,6 +51,8 @@ export interface BatchContextOptions {
   executorFailpoints?: string;
   /** Partitions of parallelize()/range() when not given. Default 4. */
   defaultParallelism?: number;
+  /** Checkpoint steps (default the correct ones); a batch mutant replaces one (mutants/batch/). */
+  checkpointSteps?: BatchCheckpointSteps;
   /**
    * Spark's `spark.checkpoint.checkpointAllMarkedAncestors`. false (default, as in Spark): a job
    * checkpoints only the last marked dataset on each path of its lineage (the first one met walking
@@ -72,6 +75,7 @@ export class BatchContext {
   readonly failpoints: Failpoints;
   readonly options: BatchContextOptions;
   readonly checkpointStore: CheckpointStore | undefined;
+  readonly steps: BatchCheckpointSteps;
   private readonly ownsCheckpointStore: boolean;
   private readonly datasets: Dataset<unknown>[] = [];
   private readonly shuffles: ShuffleDependency[] = [];
@@ -88,6 +92,7 @@ export class BatchContext {
     this.jobKey = options.jobKey ?? '';
     this.events = options.events ?? nullEventSink;
     this.failpoints = options.failpoints ?? Failpoints.disarmed();
+    this.steps = options.checkpointSteps ?? correctBatchSteps;
     const executors = options.executors ?? 0;
     if (!Number.isInteger(executors) || executors < 0) throw new UserError(`executors must be a whole number >= 0, got ${executors}`);
     if (typeof options.checkpoint === 'string') {

@@ -27,6 +27,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BatchContext, newRunId } from './context.js';
+import type { BatchCheckpointSteps } from './checkpoint-steps.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { Failpoints, parseFailpoints } from '../failpoints.js';
@@ -53,6 +54,8 @@ export interface BatchRunOptions {
   runId?: string;
   lineageWarnDepth?: number;
   maxTaskAttempts?: number;
+  /** Known-bad checkpoint steps of a batch mutant (executor processes build theirs from env CHAOS_MUTANT). */
+  checkpointSteps?: BatchCheckpointSteps;
 }
 
 export interface BatchRunResult {
@@ -110,6 +113,7 @@ export async function runBatchJob(opts: BatchRunOptions): Promise<BatchRunResult
     failpoints,
     lineageWarnDepth: opts.lineageWarnDepth,
     maxTaskAttempts: opts.maxTaskAttempts,
+    ...(opts.checkpointSteps ? { checkpointSteps: opts.checkpointSteps } : {}),
     scenario: ref,
     ...(opts.executorEntry ? { executorEntry: opts.executorEntry } : {}),
     executorFailpoints: opts.executorFailpoints,

@@ -29,7 +29,7 @@ import { LocalBackend } from './local-backend.js';
 import { ProcessBackend } from './process-backend.js';
 import type { BlockRequest, ResultAction, TaskFailure, TaskInputs, TaskSpec } from './protocol.js';
 import { FetchFailedError, LocalCheckpointLostError } from './task-context.js';
-import { checkpointDir, fingerprint, findNamedCheckpoint, partKey, writeManifest } from './checkpoint-files.js';
+import { checkpointDir, fingerprint, partKey, writeManifest } from './checkpoint-files.js';
 import { checkpointTargets, LineageWalk, lineageDepth } from './lineage.js';
 import { writeSuccess, type OutputSummary } from './output.js';
 import { FsCheckpointStore } from '../checkpoint/fs-store.js';
@@ -123,6 +123,7 @@ export class DagScheduler {
     const started = performance.now();
     this.getBackend();
     await this.reuseNamedCheckpoints(final);
+    await this.ctx.steps.onJobStart({ store: this.ctx.checkpointStore, runId: this.ctx.runId, jobKey: this.ctx.jobKey, final });
     this.warnDeepLineage(final);
     const job: Job = { id: this.nextJobId++, tasks: 0, rerun: 0, launched: new Set(), failures: new Map() };
     const targets = checkpointTargets(final, this.ctx.options.checkpointAllMarkedAncestors === true);
@@ -360,6 +361,7 @@ export class DagScheduler {
 
   private executorLost(executorId: number, reason: string): void {
     this.lastLoss = reason;
+    if (this.ctx.steps.lostShuffleOutput === 'read-empty') return;
     for (const outputs of this.mapOutputs.values()) {
       for (let i = 0; i < outputs.length; i++) if (outputs[i] === executorId) outputs[i] = undefined;
     }
@@ -430,6 +432,10 @@ export class DagScheduler {
       }
       requests.forEach((req, i) => {
         const block = blocks[i];
+        if ((block === null || block === undefined) && req.type === 'shuffle' && this.ctx.steps.lostShuffleOutput === 'read-empty') {
+          inputs.shuffle.push({ shuffleId: req.shuffleId, map: req.map, reduce: req.reduce, block: [] });
+          return;
+        }
         if (block === null || block === undefined) {
           if (req.type === 'shuffle') {
             const outputs = this.mapOutputs.get(req.shuffleId);
@@ -537,7 +543,7 @@ export class DagScheduler {
         this.reuseTried.add(ds.id);
         const started = performance.now();
         const fp = fingerprint(ds.name, this.ctx.jobKey, ds.numPartitions);
-        const found = await findNamedCheckpoint(store, ds.name, fp, ds.numPartitions);
+        const found = await this.ctx.steps.findNamed(store, { name: ds.name, fingerprint: fp, numPartitions: ds.numPartitions, datasetId: ds.id, runId: this.ctx.runId });
         if (found.found) {
           this.ctx.cut(ds, 'reliable', found.manifest.where);
           reused.push(ds.label);

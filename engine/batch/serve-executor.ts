@@ -15,14 +15,16 @@ import { openStoreRef } from './store-ref.js';
 import { Failpoints, parseFailpoints, sigkillSelf } from '../failpoints.js';
 import { FdEventSink } from '../events.js';
 import { sendToDriver, serveDriver } from '../executors/driver-channel.js';
+import type { BatchCheckpointSteps } from './checkpoint-steps.js';
 
-async function init(spec: ExecutorInit, loadJob: (ref: string) => Promise<BatchJob>): Promise<ExecutorRuntime> {
+async function init(spec: ExecutorInit, loadJob: (ref: string) => Promise<BatchJob>, checkpointSteps: BatchCheckpointSteps | undefined): Promise<ExecutorRuntime> {
   const events = new FdEventSink(1);
   const failpoints = new Failpoints(parseFailpoints(spec.failpoints), sigkillSelf);
   failpoints.onFire = (hit) => events.emit({ type: 'failpoint.fired', name: hit.name, occurrence: hit.occurrence, action: hit.action });
   // The same store as the driver's: a directory, or S3 (opened at first use; the S3 client loads only then).
   const checkpoint = spec.checkpoint === undefined ? undefined : openStoreRef(spec.checkpoint, failpoints, events);
-  const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints }, 'executor');
+  // The driver's checkpoint steps (a batch mutant's, composed by the runtime) break the same step here.
+  const ctx = new BatchContext({ checkpoint, jobKey: spec.jobKey, events, failpoints, ...(checkpointSteps ? { checkpointSteps } : {}) }, 'executor');
   const scenario = await loadJob(spec.scenario.name);
   scenario.build(ctx, { seed: spec.scenario.seed, size: spec.scenario.size, params: spec.scenario.params });
   if (ctx.graphSignature() !== spec.graphSignature) {
@@ -41,11 +43,15 @@ async function init(spec: ExecutorInit, loadJob: (ref: string) => Promise<BatchJ
   }, failpoints);
 }
 
-/** Serves the driver until it goes away; `loadJob` turns the driver's job reference into the job. */
-export function serveBatchExecutor(loadJob: (ref: string) => Promise<BatchJob>): void {
+/**
+ * Serves the driver until it goes away; `loadJob` turns the driver's job reference into the job,
+ * `checkpointSteps` are the reliable-checkpoint steps the driver runs with (the correct ones when
+ * undefined; a runtime composing a batch mutant passes the mutant's, so executors break the same step).
+ */
+export function serveBatchExecutor(loadJob: (ref: string) => Promise<BatchJob>, checkpointSteps?: BatchCheckpointSteps): void {
   serveDriver<ExecutorInit, ExecutorRuntime, Exclude<DriverMessage, { type: 'init' }>>({
     role: 'executor',
-    init: (spec) => init(spec, loadJob),
+    init: (spec) => init(spec, loadJob, checkpointSteps),
     async handle(runtime, msg) {
       switch (msg.type) {
         case 'task':

@@ -5,7 +5,7 @@
  * durable (checkpoint parts, output parts) before it reports success.
  */
 import { BlockStore } from './block-store.js';
-import { partKey, encodePart, readPart } from './checkpoint-files.js';
+import { partKey, readPart } from './checkpoint-files.js';
 import { outputPartKey, encodeJsonLines } from './output.js';
 import { FetchFailedError, LocalCheckpointLostError, type ShuffleBlock, type TaskContext } from './task-context.js';
 import type { BlockRequest, TaskFailure, TaskResult, TaskSpec } from './protocol.js';
@@ -116,9 +116,8 @@ export class ExecutorRuntime {
       if (written.has(`${w.datasetId}:${w.partition}`)) continue;
       const started = performance.now();
       const store = this.requireCheckpointStore();
-      const bytes = encodePart(w.rows);
-      await store.put(partKey(`${spec.runId}/ds-${w.datasetId}`, w.partition), bytes, { kind: 'dataset' });
-      checkpointParts.push({ datasetId: w.datasetId, partition: w.partition, bytes: bytes.length, rows: w.rows.length, ms: performance.now() - started });
+      const bytes = await this.ctx.steps.writePart(store, partKey(`${spec.runId}/ds-${w.datasetId}`, w.partition), w.rows);
+      checkpointParts.push({ datasetId: w.datasetId, partition: w.partition, bytes, rows: w.rows.length, ms: performance.now() - started });
     }
     return { ok: true, value, storedBlocks: tc.stored, checkpointParts };
   }

@@ -8,7 +8,15 @@ import type { ExecutorStartMessage } from './child-executor.js';
 
 /** Sends a message (pin M to the protocol's message type) to the driver; dropped when the driver is gone (this process is exiting then). */
 export function sendToDriver<M extends { type: string }>(msg: M): void {
-  if (process.connected) process.send!(msg);
+  // With a callback a send into a closed channel is an error passed to it, not an unhandled
+  // 'error' event on process (an EPIPE trace); the 'disconnect' handler below ends the process.
+  if (process.connected) process.send!(msg, undefined, undefined, () => {});
+}
+
+/** The driver is gone: the channel closed, or a write to its pipe (events on stdout) failed with EPIPE. */
+function driverGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return !process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED' || code === 'ECONNRESET';
 }
 
 export interface ExecutorService<Init, Runtime, Request> {
@@ -36,9 +44,13 @@ export function serveDriver<Init, Runtime, Request extends { type: string }>(ser
     if (runtime === undefined) throw new Error(`${msg.type} before init`);
     await service.handle(runtime, msg as Request);
   };
+  // An executor whose driver died exits quietly: nothing it could print would reach anyone who
+  // asked, and a trace per executor would bury the driver's own message.
   process.on('disconnect', () => process.exit(0));
+  process.stdout.on('error', () => process.exit(0));
   process.on('message', (msg) => {
     receive(msg as Request).catch((err) => {
+      if (driverGone(err)) process.exit(0);
       process.stderr.write(`${service.role} ${process.pid}: ${(err as Error).stack ?? err}\n`);
       process.exit(70);
     });

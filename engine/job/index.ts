@@ -7,7 +7,28 @@
  */
 export { defineStreamingJob, DEFAULT_KNOBS, type StreamingJob, type StreamingJobDefinition, type InputKnobs, type JobInfo, type JobModel, type ModelInput, type ModelBatch, type Row } from './streaming-job.js';
 export { defineBatchJob, type BatchJob, type BatchJobDefinition, type BatchParams, type BatchInput, type BatchPlan } from './batch-job.js';
-export { map, filter, flatMap, runningAggregate, windowCount, windowsOf, staticJoin, type RunningAggregateSpec, type WindowSpec } from '../streaming/operators.js';
+export {
+  map,
+  filter,
+  flatMap,
+  runningAggregate,
+  windowCount,
+  windowsOf,
+  staticJoin,
+  dropDuplicates,
+  sessionWindowCount,
+  mapGroupsWithState,
+  behindWatermark,
+  OUTPUT_MODES,
+  type OutputMode,
+  type RunningAggregateSpec,
+  type RunningAggregateOptions,
+  type WindowSpec,
+  type WindowCountOptions,
+  type DropDuplicatesOptions,
+  type GroupState,
+  type GroupStateFunction,
+} from '../streaming/operators.js';
 export type { Element, Stage, StageContext, StreamingQuery, KeyedState } from '../streaming/query.js';
 export type { InputEvent } from '../sources/partitioned-log.js';
 export type { JsonValue } from '../streaming/source.js';

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import type { InputEvent } from '../sources/partitioned-log.js';
 import type { StreamingQuery } from '../streaming/query.js';
 import type { JsonValue } from '../streaming/source.js';
+import { OUTPUT_MODES, type OutputMode } from '../streaming/output-mode.js';
 
 /** Knobs of a generated input; a job gives defaults, a run may override any of them. */
 export interface InputKnobs {
@@ -66,13 +67,24 @@ export interface JobModel {
   shape?: { key(row: Row): string; seq(row: Row): number; value(row: Row): unknown };
   /** Each key's rows arrive in sequence order (checked when `shape` is given). */
   perKeyOrder?: boolean;
+  /**
+   * The output mode of the job's query (Spark's), which decides what its sink is judged on:
+   * 'append' (default) = a log of final rows, each emitted once; 'update' = the rows whose aggregate
+   * changed in a batch, judged on the final state per key; 'complete' = the whole result table every
+   * batch, judged on the newest table. 'update' and 'complete' need `shape` (key, seq = batch, value).
+   */
+  outputMode?: OutputMode;
 }
 
 export interface StreamingJob extends JobInfo {
   kind: 'streaming';
   defaults: InputKnobs;
-  /** Deterministic input in arrival order: the same (seed, size, knobs) always gives the same records. */
-  generate(seed: number, size: number, knobs: InputKnobs): InputEvent[];
+  /**
+   * Deterministic input in arrival order: the same (seed, size, knobs) always gives the same
+   * records. Consumed once, record by record: an array works, a generator (`*generate`) keeps a
+   * large input out of memory (the local log is written while it is generated).
+   */
+  generate(seed: number, size: number, knobs: InputKnobs): Iterable<InputEvent>;
   /** The query; `seed` and `knobs` build static data (e.g. a join's table). Must be deterministic. */
   buildQuery(seed: number, knobs: InputKnobs): StreamingQuery;
   model?: JobModel;
@@ -83,8 +95,8 @@ export interface StreamingJobDefinition {
   name: string;
   description: string;
   defaults?: Partial<InputKnobs>;
-  /** The input generator (also used as is when a run feeds recorded records instead: then it is not called). */
-  generate(seed: number, size: number, knobs: InputKnobs): InputEvent[];
+  /** The input generator, an array or a generator of records (not called when a run feeds recorded records instead). */
+  generate(seed: number, size: number, knobs: InputKnobs): Iterable<InputEvent>;
   buildQuery(seed: number, knobs: InputKnobs): StreamingQuery;
   model?: JobModel;
 }
@@ -124,6 +136,9 @@ export function defineStreamingJob(def: StreamingJobDefinition): StreamingJob {
     if (def.model.shape !== undefined && ['key', 'seq', 'value'].some((f) => typeof (def.model!.shape as unknown as Record<string, unknown>)[f] !== 'function')) {
       throw bad('model.shape needs key(row), seq(row) and value(row) functions');
     }
+    const mode = def.model.outputMode;
+    if (mode !== undefined && !OUTPUT_MODES.includes(mode)) throw bad(`model.outputMode must be one of ${OUTPUT_MODES.join(', ')}`);
+    if (mode !== undefined && mode !== 'append' && def.model.shape === undefined) throw bad(`model.outputMode '${mode}' is judged per key: give model.shape too`);
   }
   return { name: def.name, kind: 'streaming', description: def.description, defaults, generate: def.generate, buildQuery: def.buildQuery, ...(def.model ? { model: def.model } : {}) };
 }

@@ -69,6 +69,49 @@ export async function readTopicValues(cfg: KafkaConfig, topic: string): Promise<
   }
 }
 
+/**
+ * Seed `topic` once with DENSE offsets (partition p holds offsets 0..n-1 and nothing after them):
+ * the records with an idempotent, non-transactional producer, then the marker. Unlike
+ * ensureSeededTopic there is no transaction, so no commit marker occupies an offset after the
+ * records — end offsets equal record counts, exactly like the local log, so a batch plan over this
+ * topic equals one over the log. Not crash-safe half way (a killed seeding leaves records without a
+ * marker): for whoever injects input and is not killed meanwhile — the chaos harness, before it
+ * starts the first engine. Returns 'existing' when a marker is already there.
+ */
+export async function seedTopicDense(
+  cfg: KafkaConfig,
+  topic: string,
+  description: string,
+  generate: () => readonly (readonly SourceRecord[])[],
+  partitions: number,
+): Promise<'existing' | 'seeded'> {
+  const config = validateKafkaConfig(cfg);
+  const markerTopic = seededMarkerTopicOf(topic);
+  if (await alreadySeeded(config, topic, markerTopic, description, partitions)) return 'existing';
+  await seedSourceTopic(config, topic, generate());
+  const producer = new Producer({ ...clientOptions(config, 'seed-marker'), serializers: stringSerializers, acks: ProduceAcks.ALL, idempotent: true });
+  try {
+    await kafkaCall(config, `mark ${topic} seeded`, () => producer.send({ messages: [{ topic: markerTopic, partition: 0, value: description }] }));
+  } finally {
+    await closeClient(config, producer);
+  }
+  return 'seeded';
+}
+
+/** Create the topic and its marker topic; true when a seeding of exactly this input is already marked complete. */
+async function alreadySeeded(config: Required<KafkaConfig>, topic: string, markerTopic: string, description: string, partitions: number): Promise<boolean> {
+  await ensureTopics(config, [
+    { name: topic, partitions },
+    { name: markerTopic, partitions: 1 },
+  ]);
+  const markers = await readTopicValues(config, markerTopic);
+  if (markers.length === 0) return false;
+  if (!markers.some((m) => m.value === description)) {
+    throw new UserError(`Kafka topic "${topic}" was seeded with other input (${markers[0]!.value}); use another topic or checkpoint`);
+  }
+  return true;
+}
+
 export function seededMarkerTopicOf(topic: string): string {
   return `${topic}.chaos-seeded`;
 }
@@ -89,17 +132,7 @@ export async function ensureSeededTopic(
 ): Promise<'existing' | 'seeded'> {
   const config = validateKafkaConfig(cfg);
   const markerTopic = seededMarkerTopicOf(topic);
-  await ensureTopics(config, [
-    { name: topic, partitions },
-    { name: markerTopic, partitions: 1 },
-  ]);
-  const markers = await readTopicValues(config, markerTopic);
-  if (markers.length > 0) {
-    if (!markers.some((m) => m.value === description)) {
-      throw new UserError(`Kafka topic "${topic}" was seeded with other input (${markers[0]!.value}); use another topic or checkpoint`);
-    }
-    return 'existing';
-  }
+  if (await alreadySeeded(config, topic, markerTopic, description, partitions)) return 'existing';
   const records = generate();
   const producer = new Producer({
     ...clientOptions(config, 'seed'),

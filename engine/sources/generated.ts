@@ -32,8 +32,17 @@ export function generatedLog(spec: GeneratedInputSpec): PartitionedLog {
   const id = `${describeGeneratedInput(spec)} partitions=${spec.partitions}`;
   const hit = cache.get(id);
   if (hit) return hit;
-  const log = buildPartitionedLog(spec.records?.events ?? spec.scenario.generate(spec.seed, spec.size, spec.knobs), spec.partitions, spec.knobs.growthBatches);
+  const log = buildPartitionedLog(spec.records?.events ?? Array.from(spec.scenario.generate(spec.seed, spec.size, spec.knobs)), spec.partitions, spec.knobs.growthBatches);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(id, log);
   return log;
+}
+
+/**
+ * The input in arrival order, for writing a log (not cached: a log is written once): the recorded
+ * records when the run has them (their count is the size), else the job's generator, consumed lazily.
+ */
+export function generatedInput(spec: GeneratedInputSpec): { records: Iterable<InputEvent>; size: number; growthBatches: number } {
+  if (spec.records) return { records: spec.records.events, size: spec.records.events.length, growthBatches: spec.knobs.growthBatches };
+  return { records: spec.scenario.generate(spec.seed, spec.size, spec.knobs), size: spec.size, growthBatches: spec.knobs.growthBatches };
 }

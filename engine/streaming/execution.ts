@@ -5,7 +5,8 @@
  *
  * Events, in order (engine/events.ts has the types):
  *   engine.started (resumed = a valid metadata file existed)
- *   on restart: recovery.fallback* (each unreadable file skipped, with the reason), recovery.started
+ *   on restart: recovery.fallback* (each unreadable file skipped, with the reason), recovery.discarded (state
+ *     versions after the last commit, a dead attempt's, removed before the re-run writes them), recovery.started
  *     { lastPlanned, lastCommitted, stateVersion; -1 = the query had already finished; attempt: recoveries
      in a row, counted in <checkpoint>/recovery-attempts until one catches up },
  *     batch.planned { replay: true } per committed batch re-run to rebuild state (no batch.committed:
@@ -19,6 +20,7 @@
  *   coverage.hit { point } the first time this incarnation takes a named path (engine/coverage.ts; armed runs only)
  */
 import { UserError } from '../errors.js';
+import { FencedWriteError } from '../checkpoint/fenced-write.js';
 import { isOutputKey } from '../sinks/read-output.js';
 import { recordsIn, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext } from './context.js';
@@ -48,6 +50,16 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   ctx.events.emit({ type: 'engine.started', pid: process.pid, scenario: ctx.opts.scenario, kind: 'streaming', resumed, ...(ctx.opts.mutant ? { mutant: ctx.opts.mutant } : {}) });
   if (!resumed) {
     if ((await ctx.output.list('')).some(isOutputKey)) {
+      // The checkpoint was new when this engine looked, and now has output: another engine created
+      // it meanwhile (this one was paused — a zombie — or started beside it). That engine owns it.
+      if ((await protocol.readMetadata(ctx)) !== undefined) {
+        throw new FencedWriteError(
+          'metadata',
+          ctx.checkpoint.location,
+          `fenced: checkpoint ${ctx.checkpoint.location} was created, and output committed, by another writer after this one found it new; ` +
+            'this writer is stale (a zombie of an earlier attempt, or a second engine on the same checkpoint) and stops. Run one query per checkpoint location at a time.',
+        );
+      }
       throw new UserError(
         `output ${ctx.output.location} already holds committed output, but checkpoint ${ctx.checkpoint.location} is new: ` +
           'the new run would mix its rows with an earlier run. Use an empty --output directory, or the --checkpoint directory of that run.',
@@ -77,6 +89,7 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   if (resumed) {
     const recoveryStart = performance.now();
     const log = await protocol.readLog(ctx);
+    await checkSinkHoldsCommits(ctx, log.lastCommitted);
     const attempt = await beginRecoveryAttempt(ctx);
     await reach(ctx, 'recovery.begin');
     lastBatchId = log.lastCommitted;
@@ -89,6 +102,7 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
       ctx.coverage.hit('recovery.already-finished');
       pos.done = true;
     } else {
+      await protocol.discardUncommittedState(ctx, log.lastCommitted + 1);
       const version = await protocol.loadState(ctx, log.lastCommitted + 1, log.lastCommitted);
       ctx.events.emit({ type: 'recovery.started', lastPlanned: log.lastPlanned, lastCommitted: log.lastCommitted, stateVersion: version, attempt });
       await reach(ctx, 'recovery.state-loaded');
@@ -144,6 +158,24 @@ export async function execute(ctx: ExecutionContext, protocol: StreamingProtocol
   }
   ctx.events.emit({ type: 'engine.finished', ms: performance.now() - started });
   return { batches: committedHere, lastBatchId };
+}
+
+/**
+ * populateStartOffsets trusts that every committed batch's output is in the sink. When the sink's
+ * own record says otherwise (its output directory was deleted or emptied while the checkpoint was
+ * kept), going on would re-create only the batches after the last commit: a silent partial output.
+ * Stop instead, naming both places. A sink without a record (append, Kafka) is not checked.
+ */
+async function checkSinkHoldsCommits(ctx: ExecutionContext, lastCommitted: number): Promise<void> {
+  if (lastCommitted < 0 || !ctx.sink.committedThrough) return;
+  const recorded = await ctx.sink.committedThrough();
+  if (recorded >= lastCommitted) return;
+  throw new UserError(
+    `checkpoint ${ctx.checkpoint.location} has committed batches 0..${lastCommitted}, but output ${ctx.output.location} holds ` +
+      (recorded < 0 ? 'none of them' : `only batches 0..${recorded}`) +
+      ': the output was deleted or changed while the checkpoint was kept, and a restart would rebuild only the rest. ' +
+      'Restore the output, or delete both the checkpoint and the output directory to start over.',
+  );
 }
 
 /** Checkpointing off (K = 0): no metadata, WAL, state or commits; a restart starts over. The tuning baseline. */

@@ -6,11 +6,19 @@ import { behindWatermark, type OutputMode } from './output-mode.js';
 export { behindWatermark, OUTPUT_MODES, type OutputMode } from './output-mode.js';
 
 export function map(name: string, fn: (e: Element) => Element, describe = `map(${name})`): Stage {
-  return { name, describe, stateful: false, process: (input) => input.map(fn) };
+  return { name, describe, stateful: false, process: (input) => input.map(fn), each: (e, emit) => emit(fn(e)) };
 }
 
 export function filter(name: string, fn: (e: Element) => boolean, describe = `filter(${name})`): Stage {
-  return { name, describe, stateful: false, process: (input) => input.filter(fn) };
+  return {
+    name,
+    describe,
+    stateful: false,
+    process: (input) => input.filter(fn),
+    each: (e, emit) => {
+      if (fn(e)) emit(e);
+    },
+  };
 }
 
 export function flatMap(name: string, fn: (e: Element) => Element[], describe = `flatMap(${name})`): Stage {
@@ -22,6 +30,9 @@ export function flatMap(name: string, fn: (e: Element) => Element[], describe = 
       const out: Element[] = [];
       for (const e of input) for (const x of fn(e)) out.push(x);
       return out;
+    },
+    each: (e, emit) => {
+      for (const x of fn(e)) emit(x);
     },
   };
 }

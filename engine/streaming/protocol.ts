@@ -8,7 +8,7 @@ import { CorruptCheckpointError } from '../checkpoint/codec.js';
 import { UserError } from '../errors.js';
 import { batchIdsOf, commitKey, fingerprintChange, METADATA_KEY, offsetsKey, recordsIn, type CommitFile, type MetadataFile, type OffsetsFile } from './checkpoint-files.js';
 import { reach, type ExecutionContext, type StatelessPartRunner } from './context.js';
-import { NO_STATE, type Element, type StageContext } from './query.js';
+import { applyStages, NO_STATE, type Element } from './query.js';
 import { readRangeInto } from './executors/partition-task.js';
 import type { Row } from './sink.js';
 import { listStateVersions, loadPartition, MissingStateError, parseStateKey, writeStateVersion, type LoadedPartition } from './state-store.js';
@@ -36,6 +36,8 @@ export interface StreamingProtocol {
   readLog(ctx: ExecutionContext): Promise<CheckpointLog>;
   /** The logged plan of batch `batchId` (the WAL), to re-run it exactly. */
   recoverRange(ctx: ExecutionContext, batchId: number): Promise<OffsetsFile>;
+  /** Removes state versions after `maxVersion` (the last commit's): a dead attempt's, which the re-run writes again. */
+  discardUncommittedState(ctx: ExecutionContext, maxVersion: number): Promise<void>;
   /** Restores the newest complete state version <= maxVersion whose replay range is still logged; returns it. */
   loadState(ctx: ExecutionContext, maxVersion: number, lastCommitted: number): Promise<number>;
   planBatch(ctx: ExecutionContext, batchId: number, previousEnd: number[], watermarkMs: number): Promise<OffsetsFile>;
@@ -184,6 +186,23 @@ async function loadState(ctx: ExecutionContext, maxVersion: number, lastCommitte
 }
 
 /**
+ * State versions newer than `maxVersion` (the state after the last committed batch) were written by
+ * an attempt that died before its commit — possibly under another plan, when its offsets never
+ * became durable. They are never loaded, but left in place one of them can outlive the re-run: the
+ * re-run writes its version as a delta where the dead attempt wrote a snapshot (or the other way
+ * round), and a later recovery, which prefers a snapshot, would read the dead attempt's. The re-run
+ * owns these versions: remove them before it writes its own. A crash in between leaves them
+ * missing, which recovery handles (an older version and a replay).
+ */
+async function discardUncommittedState(ctx: ExecutionContext, maxVersion: number): Promise<void> {
+  if (ctx.states.length === 0) return;
+  const doomed = (await ctx.checkpoint.list('state/')).filter((key) => (parseStateKey(key)?.version ?? -1) > maxVersion);
+  if (doomed.length === 0) return;
+  await ctx.checkpoint.delete(doomed);
+  ctx.events.emit({ type: 'recovery.discarded', files: doomed.length, fromVersion: maxVersion + 1, reason: `state versions from ${maxVersion + 1} on were written by an attempt that did not commit (first: ${doomed[0]}); the re-run writes them again` });
+}
+
+/**
  * Splits `budget` records over partitions in proportion to what each has pending (like Spark's
  * maxOffsetsPerTrigger over Kafka partitions), so skewed partitions advance through event time
  * together; the rounding remainder goes to partitions in order. Deterministic.
@@ -255,20 +274,16 @@ async function runBatch(ctx: ExecutionContext, plan: OffsetsFile): Promise<Batch
   const input = ctx.executors ? await runOnExecutors(ctx, ctx.executors, plan) : await readInDriver(ctx, plan);
   let elements = input.elements;
   const { inputRecords, maxEventTimeMs: maxEventTime } = input;
-  let stateIndex = 0;
-  const stages = ctx.query.stages;
-  for (let i = input.stagesDone; i < stages.length; i++) {
-    const stage = stages[i]!;
-    const state = stage.stateful ? ctx.states[stateIndex++]! : NO_STATE;
-    const stageCtx: StageContext = {
-      batchId: plan.batchId,
-      watermarkMs: plan.watermarkMs,
-      endOfInput: plan.endOfInput,
-      state,
-      lateDropped: (count) => ctx.events.emit({ type: 'late.dropped', batchId: plan.batchId, operator: stage.name, count }),
-    };
-    elements = stage.process(elements, stageCtx);
-  }
+  // State goes to stateful stages in stage order (stages before input.stagesDone are all stateless).
+  const stages = ctx.query.stages.slice(input.stagesDone);
+  const statefulIndex = new Map(ctx.query.stages.filter((s) => s.stateful).map((s, i) => [s, i]));
+  elements = applyStages(stages, elements, (stage) => ({
+    batchId: plan.batchId,
+    watermarkMs: plan.watermarkMs,
+    endOfInput: plan.endOfInput,
+    state: stage.stateful ? ctx.states[statefulIndex.get(stage)!]! : NO_STATE,
+    lateDropped: (count) => ctx.events.emit({ type: 'late.dropped', batchId: plan.batchId, operator: stage.name, count }),
+  }));
   const rows = elements.map((e) => ctx.query.toRow(e, plan.batchId));
   const delay = ctx.query.watermarkDelayMs;
   const nextWatermarkMs = delay === undefined || inputRecords === 0 ? plan.watermarkMs : Math.max(plan.watermarkMs, maxEventTime - delay);
@@ -339,6 +354,7 @@ export const correctProtocol: StreamingProtocol = {
   writeMetadata,
   readLog,
   recoverRange,
+  discardUncommittedState,
   loadState,
   planBatch,
   writeOffsets,

@@ -54,6 +54,12 @@ export interface Stage {
   readonly describe: string;
   readonly stateful: boolean;
   process(input: Element[], ctx: StageContext): Element[];
+  /**
+   * The same transformation element by element, for stateless per-record stages (map, filter,
+   * flatMap): consecutive stages with it run fused (applyStages), so an element produced by one
+   * dies young instead of waiting in a batch-sized array for the next stage.
+   */
+  each?(e: Element, emit: (out: Element) => void): void;
   /** Called once per engine incarnation before the first batch (e.g. to build a join's static side). */
   prepare?(): Promise<void>;
 }
@@ -73,4 +79,35 @@ export function describeQuery(query: StreamingQuery): string {
 
 export function statefulStages(query: StreamingQuery): Stage[] {
   return query.stages.filter((s) => s.stateful);
+}
+
+/**
+ * Runs `stages` over a batch: consecutive stages with an element form are fused into one pass, the
+ * others get the whole array. Gives exactly what calling each stage's `process` in turn gives.
+ */
+export function applyStages(stages: readonly Stage[], input: Element[], ctxOf: (stage: Stage) => StageContext): Element[] {
+  let elements = input;
+  for (let i = 0; i < stages.length; ) {
+    const stage = stages[i]!;
+    if (stage.each === undefined) {
+      elements = stage.process(elements, ctxOf(stage));
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < stages.length && stages[j]!.each !== undefined) j++;
+    const out: Element[] = [];
+    let sink = (e: Element): void => {
+      out.push(e);
+    };
+    for (let k = j - 1; k >= i; k--) {
+      const each = stages[k]!.each!.bind(stages[k]);
+      const next = sink;
+      sink = (e) => each(e, next);
+    }
+    for (let n = 0; n < elements.length; n++) sink(elements[n]!);
+    elements = out;
+    i = j;
+  }
+  return elements;
 }

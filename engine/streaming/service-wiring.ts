@@ -143,6 +143,20 @@ export function derivedKafkaTopics(checkpointLocation: string): { source: string
   return { source: `chaos-in-${h}`, sink: `chaos-out-${h}` };
 }
 
+/**
+ * Input injection by whoever runs the engine (the chaos harness, before its first incarnation):
+ * seed the query's derived source topic with dense offsets (kafka-topics.ts seedTopicDense), so the
+ * engine finds it seeded and its batch plans equal those over the local log. `input` must be the
+ * very input the engine will generate (runtime/run-command.ts builds both from one EngineRun), or
+ * the engine refuses the topic as seeded with other input. Returns the topic.
+ */
+export async function seedDerivedKafkaSource(brokers: string[], checkpointDir: string, input: GeneratedInputSpec): Promise<string> {
+  const topic = derivedKafkaTopics(checkpointDir).source;
+  const { seedTopicDense } = await import('../kafka/kafka-topics.js');
+  await seedTopicDense({ brokers }, topic, describeGeneratedInput(input), () => generatedLog(input).partitions, input.partitions);
+  return topic;
+}
+
 /** Open stores, source and sink for the selection; reports where they live in a `services.opened` event. */
 export async function openEngineServices(sel: ServiceSelection, ctx: OpenServicesContext): Promise<EngineServices> {
   const opened: { close(): Promise<void> }[] = [];

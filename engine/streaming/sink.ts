@@ -16,5 +16,13 @@ export interface StreamSink {
    */
   readonly guarantee: 'exactly-once' | 'at-least-once';
   addBatch(batchId: number, rows: readonly Row[]): Promise<void>;
+  /**
+   * The sink's own durable record of what it holds, independent of the checkpoint (Spark's file
+   * sink keeps `_spark_metadata` for this): the highest batch id N such that batches 0..N are all
+   * in the output, -1 when none is. Recovery compares it with the checkpoint's last commit, so an
+   * output deleted or truncated behind the checkpoint's back is refused instead of silently
+   * half-rebuilt. Sinks that cannot tell (append, Kafka) leave it out.
+   */
+  committedThrough?(): Promise<number>;
   close(): Promise<void>;
 }

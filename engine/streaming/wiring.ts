@@ -9,7 +9,7 @@ import { FilesSink } from '../sinks/files-sink.js';
 import { AppendSink } from '../sinks/append-sink.js';
 import { LogSource } from '../sources/log-source.js';
 import { MemorySource } from '../sources/memory-source.js';
-import { describeGeneratedInput, generatedLog, type GeneratedInputSpec } from '../sources/generated.js';
+import { describeGeneratedInput, generatedInput, generatedLog, type GeneratedInputSpec } from '../sources/generated.js';
 import type { StreamSink } from './sink.js';
 import type { StreamSource } from './source.js';
 
@@ -35,7 +35,7 @@ export const sourceFactories: Record<string, SourceFactory> = {
       prefix: SOURCE_LOG_PREFIX,
       description,
       partitions: w.input.partitions,
-      generate: () => generatedLog(w.input),
+      generate: () => generatedInput(w.input),
       onMismatch: 'regenerate',
     });
   },
@@ -73,7 +73,7 @@ export async function openInputDirSource(store: CheckpointStore, w: WiringContex
     prefix: '',
     description: describeGeneratedInput(w.input),
     partitions: w.input.partitions,
-    generate: () => generatedLog(w.input),
+    generate: () => generatedInput(w.input),
     onMismatch: 'refuse',
   });
 }

@@ -45,3 +45,18 @@ describe.each([
     expect(retries.length).toBeGreaterThan(0);
   });
 });
+
+describe('chaos run --source kafka --services external with CHAOS_KAFKA_BROKERS=127.0.0.1:1', () => {
+  it('stops before any trial with exit 2 and "cannot reach Kafka at …" (the harness seeds the source topic first), never "all properties held"', async () => {
+    const out = fs.mkdtempSync(path.join(root, 'run-out-'));
+    const r = await execa(
+      process.execPath,
+      [distEntry('harness/cli.js'), 'run', '--scenario', 'wordcount', '--source', 'kafka', '--services', 'external', '--runs', '1', '--out', out],
+      { reject: false, env: { NO_COLOR: '1', CHAOS_KAFKA_BROKERS: '127.0.0.1:1' } },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/chaos: cannot reach Kafka at 127\.0\.0\.1:1: .*Start the broker or fix --kafka-brokers/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.stdout + r.stderr).not.toMatch(/all properties held/);
+  }, 60_000);
+});

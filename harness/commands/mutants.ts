@@ -3,7 +3,7 @@
  * attacked until the first failing trial, which fast-check then shrinks to a minimal trial.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/index.js';
+import { UserError, checkOutputDir } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 
 interface MutantsOptions {
@@ -29,19 +29,35 @@ export function registerMutants(program: Command): void {
     .option('--mode <mode>', 'force process or sim for all (default: sim, process for mutants only real processes expose)')
     .option('--out <dir>', 'where replay files of the minimal failing trials go', 'out/mutants')
     .option('--max-size <n>', 'largest generated input (records)')
-    .option('--job <path|name>', 'attack the mutants with this streaming job (a module of your own) instead of every bundled streaming scenario')
+    .option('--job <path|name>', 'attack the mutants of this job\'s engine (streaming or batch) with this job (a module of your own) instead of every bundled scenario')
     .option('--list', 'list the mutants and the real bug class each reproduces')
     .action(async (o: MutantsOptions) => {
       process.exitCode = await mutantsCommand(o);
     });
 }
 
-/** Every bundled streaming job, or the one `--job` names (which must be a streaming job: the mutants are streaming engine variants). */
-async function mutantScenarios(chaosScenarios: (selector: string, mode?: 'sim' | 'process', job?: string) => Promise<{ name: string; kind: 'streaming' | 'batch' }[]>, job: string | undefined) {
-  const all = await chaosScenarios('all', 'sim', job);
-  const streaming = all.filter((s) => s.kind === 'streaming');
-  if (job !== undefined && streaming.length === 0) throw new UserError(`--job ${job} is a batch job; the mutants are streaming engine variants, so they need a streaming job`);
-  return streaming;
+type Kind = 'streaming' | 'batch';
+
+/**
+ * Every bundled job (each mutant is hunted on the jobs of the engine it breaks: streaming or batch),
+ * or the one `--job` names; with --job, only the mutants of that job's engine can be attacked.
+ */
+async function mutantScenarios(chaosScenarios: (selector: string, mode?: 'sim' | 'process', job?: string) => Promise<{ name: string; kind: Kind }[]>, job: string | undefined) {
+  return chaosScenarios('all', 'sim', job);
+}
+
+/** The mutants `names` that the scenarios can attack; with --job, a named mutant of the other engine is a UserError. */
+function attackable(names: string[], registry: Record<string, { kind?: Kind }>, scenarios: { kind: Kind }[], job: string | undefined, only: boolean): string[] {
+  const kinds = new Set(scenarios.map((s) => s.kind));
+  const kindOf = (n: string): Kind => registry[n]!.kind ?? 'streaming';
+  const out = names.filter((n) => kinds.has(kindOf(n)));
+  if (job !== undefined) {
+    const jobKind = [...kinds][0] ?? 'streaming';
+    const other = names.filter((n) => !kinds.has(kindOf(n)));
+    if (only && other.length) throw new UserError(`--job ${job} is a ${jobKind} job; mutant${other.length > 1 ? 's' : ''} ${other.join(', ')} break${other.length > 1 ? '' : 's'} the ${jobKind === 'batch' ? 'streaming' : 'batch'} engine and need${other.length > 1 ? '' : 's'} a ${jobKind === 'batch' ? 'streaming' : 'batch'} job`);
+    if (out.length === 0) throw new UserError(`--job ${job} is a ${jobKind} job and no mutant breaks the ${jobKind} engine`);
+  }
+  return out;
 }
 
 async function mutantsCommand(o: MutantsOptions): Promise<number> {
@@ -61,6 +77,7 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
     names = wanted;
   }
   const budgetMs = parseDuration(o.budget, '--budget');
+  checkOutputDir(o.out, '--out');
   const seed = parseSeed(o.seed);
   const mode = o.mode ? parseChoice(o.mode, '--mode', ['process', 'sim'] as const) : undefined;
   const maxSize = o.maxSize ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
@@ -68,10 +85,13 @@ async function mutantsCommand(o: MutantsOptions): Promise<number> {
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const { huntMutants } = await import('../mutants/hunt.js');
   const started = Date.now();
+  // Each mutant is hunted on the scenarios of the engine it breaks (streaming or batch).
+  const scenarios = await mutantScenarios(chaosScenarios, o.job);
+  names = attackable(names, registry, scenarios, o.job, o.only !== undefined);
   process.stderr.write(`chaos mutants: ${names.length} mutants, budget ${o.budget} (${Math.round(budgetMs / names.length / 1000)}s each, plus what earlier ones leave over), seed ${seed}\n`);
   const results = await huntMutants({
     mutants: names.map((name) => ({ name, ...registry[name]! })),
-    scenarios: await mutantScenarios(chaosScenarios, o.job),
+    scenarios,
     budgetMs: Math.max(1000, Math.floor(budgetMs / names.length)),
     // Time a quickly caught mutant leaves over goes to the ones after it.
     totalBudgetMs: budgetMs,

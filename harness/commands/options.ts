@@ -7,11 +7,9 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** `5m`, `30s`, `1h`, `2m30s`, `1500ms`, or a bare number of seconds. */
 export function parseDuration(text: string, flag: string): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const ms = durationPartsMs(t, UNIT_MS);
-  if (ms === undefined || ms <= 0) {
-    throw new UserError(`${flag} "${text}" is not a duration; use e.g. 30s, 5m, 1h or 2m30s`);
-  }
+  const ms = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : durationPartsMs(t, UNIT_MS);
+  if (ms === undefined) throw new UserError(`${flag} "${text}" is not a duration; use e.g. 30s, 5m, 1h or 2m30s`);
+  if (Math.round(ms) <= 0) throw new UserError(`${flag} "${text}" is no time at all: a run of it would execute no trial; give e.g. 30s or 5m`);
   return Math.round(ms);
 }
 

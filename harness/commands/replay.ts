@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { UserError } from '../../engine/index.js';
 import type { Fault, Mode, ReplayFile } from '../history.js';
 import { parseChoice } from './options.js';
+import { checkTrialSpec } from '../trial/trial-spec-check.js';
 
 export function registerReplay(program: Command): void {
   program
@@ -34,6 +35,10 @@ export function readReplayFile(file: string): ReplayFile {
   if (replay?.replayVersion !== 1 || !t || typeof t.scenario !== 'string' || !t.config || !t.schedule || !Array.isArray(t.schedule.faults)) {
     throw new UserError(`${file} is not a chaos replay file (expected replayVersion 1 with a trial); chaos run writes them under <out>/replays/`);
   }
+  if (replay.mode !== 'process' && replay.mode !== 'sim') {
+    throw new UserError(`${file}: mode is ${JSON.stringify(replay.mode) ?? 'missing'}, but it must be process or sim; fix the replay file or regenerate it with chaos run`);
+  }
+  checkTrialSpec(t, file);
   return replay;
 }
 

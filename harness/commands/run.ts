@@ -4,7 +4,7 @@
  * (the process every trial starts) does not pay for them.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../engine/index.js';
+import { UserError, checkOutputDir } from '../../engine/index.js';
 import { parseChoice, parseDuration, parsePositiveInt, parseSeed } from './options.js';
 import type { FaultKind, RunSummary } from '../history.js';
 
@@ -22,10 +22,12 @@ export interface RunCommandOptions {
   store?: string;
   source: string;
   sink: string;
+  kafkaDelivery?: string;
   maxSize?: string;
   mutant?: string;
   trialTimeout?: string;
   path?: string;
+  requireFaults?: boolean;
   target?: string;
   master?: string;
   prestart?: boolean;
@@ -52,12 +54,14 @@ export function registerRun(program: Command): void {
     .option('--store <kind>', 'checkpoint store: fs | s3 | memory (default fs; memory in sim mode)')
     .option('--source <kind>', 'log | kafka', 'log')
     .option('--sink <kind>', 'files | s3 | kafka | append', 'files')
+    .option('--kafka-delivery <guarantee>', 'with --sink kafka: exactly-once (transactional, default) | at-least-once (judged by the at-least-once checker)')
     .option('--max-size <n>', 'largest generated input (records)')
     .option('--mutant <name>', 'attack a known-bad engine variant instead of the correct engine')
     .option('--trial-timeout <duration>', 'a trial that has not finished by then is a liveness failure')
     .option('--until-covered [n]', 'keep running (within --budget / --runs, default budget 5m) until every coverage point was reached at least N times (default 1)')
     .option('--keep-histories', "write every trial's History to <out>/histories/ (failing trials' are always written; `chaos check FILE` re-judges one)")
     .option('--path <path>', "fast-check path of a reported failure (with its --seed and one --scenario): re-run that trial first")
+    .option('--require-faults', 'fail the run (exit 1) when a fault kind it armed never struck in any trial')
     .option('--target <spec.json>', 'attack an external target (e.g. a Spark job) described by a target spec instead of a scenario')
     .option('--master <url>', 'Spark master for --target (default: the spec\'s, local[2])')
     .option('--no-prestart', 'with --target: start every incarnation cold (no pre-started driver waiting for go)')
@@ -92,13 +96,18 @@ export async function runAndReport(o: RunCommandOptions): Promise<{ code: number
   const store = parseChoice(o.store ?? (mode === 'sim' ? 'memory' : 'fs'), '--store', ['fs', 's3', 'memory'] as const);
   const source = parseChoice(o.source, '--source', ['log', 'kafka'] as const);
   const sink = parseChoice(o.sink, '--sink', ['files', 's3', 'kafka', 'append'] as const);
+  const kafkaDelivery = o.kafkaDelivery === undefined ? undefined : parseChoice(o.kafkaDelivery, '--kafka-delivery', ['exactly-once', 'at-least-once'] as const);
+  if (kafkaDelivery && sink !== 'kafka') throw new UserError(`--kafka-delivery applies to --sink kafka; this run writes to --sink ${sink}`);
   if (mode === 'sim' && store !== 'memory') throw new UserError(`--mode sim runs over the in-memory store; drop --store ${store} or use --mode process`);
   if (mode === 'process' && store === 'memory') throw new UserError('--store memory needs --mode sim (a memory store does not survive a real process kill)');
   const maxSize = o.maxSize !== undefined ? parsePositiveInt(o.maxSize, '--max-size', 10) : undefined;
   const trialTimeoutMs = o.trialTimeout !== undefined ? parseDuration(o.trialTimeout, '--trial-timeout') : undefined;
+  checkOutputDir(o.out, '--out');
 
   if (o.job !== undefined && o.scenario !== undefined) throw new UserError('give either --scenario NAME or --job PATH, not both');
-  (await import('../process/registry.js')).cleanUpOnUncaughtError();
+  const registry = await import('../process/registry.js');
+  registry.cleanUpOnUncaughtError();
+  registry.sweepAndReport('chaos run');
   const { chaosScenarios } = await import('../chaos-scenarios.js');
   const scenarios = await chaosScenarios(o.scenario ?? 'all', mode, o.job);
   let records: { path: string; count: number; minPartitions: number } | undefined;
@@ -129,6 +138,16 @@ export async function runAndReport(o: RunCommandOptions): Promise<{ code: number
     process.stderr.write(`chaos run: mode ${mode}, seed ${seed}, scenarios ${scenarios.map((s) => s.name).join(', ')}, ${runs !== undefined ? `${runs} trials` : `budget ${o.budget ?? '5m'}`}${untilCovered !== undefined ? `, until every coverage point is hit ${untilCovered}x` : ''}${resolved.description ? `, services: ${resolved.description}` : ''}\n`);
   }
   let summary;
+  let live: RunSummary | undefined;
+  // Ctrl-C / SIGTERM: the engines are killed first (registry), then this writes what ran so far.
+  const writePartial = registry.onShutdown(async () => {
+    if (!live) return;
+    live.interrupted = { signal: registry.interruptSignal() ?? 'unknown' };
+    live.ok = false;
+    live.elapsedMs = Date.now() - Date.parse(live.startedAt);
+    const files = await writeRunReport(o.out, live);
+    process.stderr.write(`chaos run: interrupted after ${live.trials} trials; partial report: ${files.join(', ')}\n`);
+  });
   try {
     summary = await runChaos({
       mode,
@@ -148,15 +167,22 @@ export async function runAndReport(o: RunCommandOptions): Promise<{ code: number
       store: resolved.store,
       source: resolved.source,
       sink: resolved.sink,
+      ...(kafkaDelivery ? { kafkaDelivery } : {}),
       // What auto picked, so a replay file resolves the same kind of services again.
       services: (resolved.summary?.picked as typeof services | undefined) ?? services,
       ...trialServiceOptions(resolved),
+      ...(o.requireFaults ? { requireFaults: true } : {}),
+      onStart: (s) => {
+        live = s;
+      },
       ...(resolved.summary?.s3 ? { s3ConditionalWrites: resolved.summary.s3.conditionalWrites } : {}),
       onTrial: (h, info) => progress.trial(h, info),
       onFailure: (f) => progress.failure(f),
     });
   } finally {
     progress.done();
+    live = undefined;
+    registry.dropShutdown(writePartial);
     await resolved.close();
   }
   if (resolved.summary !== undefined) summary.services = resolved.summary;
@@ -174,13 +200,26 @@ export async function runAndReport(o: RunCommandOptions): Promise<{ code: number
     process.stdout.write(JSON.stringify(summary) + '\n');
   }
   const perScenario = summary.scenarios.map((s) => `${s.name} ${s.trials}/${s.kills}${s.failures ? ` (${s.failures} failed)` : ''}`).join(', ');
-  const perKind = summary.faultKinds.filter((k) => k.trials > 0).map((k) => `${k.kind} ${k.trials}/${k.hits}`).join(', ');
+  const perKind = summary.faultKinds.filter((k) => k.armed > 0).map((k) => `${k.kind} ${k.armed}/${k.struck}`).join(', ');
+  const unstruck = summary.unstruck ?? [];
+  const verdict =
+    summary.trials === 0
+      ? 'NO TRIAL RAN'
+      : summary.failures.length
+        ? `${summary.failures.length} FAILED`
+        : summary.requireFaults && unstruck.length
+          ? `FAILED --require-faults: armed but never struck: ${unstruck.join(', ')}`
+          : 'all properties held';
   process.stderr.write(
-    `chaos run: ${summary.ok ? 'all properties held' : `${summary.failures.length} FAILED`} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s\n` +
-      `  scenarios (trials/kills): ${perScenario}\n  fault kinds (trials armed/hits): ${perKind}\n` +
+    `chaos run: ${verdict} — ${summary.trials} trials, ${summary.kills} kills in ${(summary.elapsedMs / 1000).toFixed(1)}s (seed ${seed})\n` +
+      `  scenarios (trials/kills): ${perScenario || '-'}\n  fault kinds (trials armed/struck): ${perKind || '-'}\n` +
+      (unstruck.length && !summary.requireFaults ? `  armed but never struck: ${unstruck.join(', ')} (--require-faults makes this fail the run)\n` : '') +
       (summary.exploration ? explorationLines(summary.exploration).map((l) => `  ${l}\n`).join('') : '') +
       `  report: ${written.join(', ')}\n`,
   );
+  if (summary.trials === 0) {
+    throw new UserError(`no trial ran (budget ${o.budget ?? '-'}): a run that executed nothing proves nothing; give a longer --budget or --runs N`);
+  }
   if (notAsked.length > 0) {
     process.stderr.write(
       `chaos run: the engines did not run against the asked services (store ${store}, source ${source}, sink ${sink}) in ${notAsked.length} of ${summary.servicesOpened!.length} trials — ` +

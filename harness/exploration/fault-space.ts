@@ -45,9 +45,9 @@ export class FaultSpaceTally {
     const seen = new Set<string>();
     for (const inc of h.incarnations) {
       for (const hit of inc.faultsHit) {
-        // changed-partitions and corrupt-checkpoint strike at the restart itself (the engine is down),
+        // changed-partitions, corrupt-checkpoint and dead-attempt-files strike at the restart itself (the engine is down),
         // not at a protocol step; judging them by event timestamps raced at millisecond resolution.
-        const step = hit.kind === 'changed-partitions' || hit.kind === 'corrupt-checkpoint' ? 'start' : stepOf(hit, inc);
+        const step = hit.kind === 'changed-partitions' || hit.kind === 'corrupt-checkpoint' || hit.kind === 'dead-attempt-files' ? 'start' : stepOf(hit, inc);
         const key = `${hit.kind}\u0000${step}`;
         if (seen.has(key)) continue;
         seen.add(key);

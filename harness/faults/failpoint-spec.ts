@@ -16,6 +16,9 @@ export function failpointOf(fault: Fault | undefined): FailpointSpec | undefined
       return { name: fault.failpoint, occurrence: fault.occurrence, action: { type: 'tear' } };
     case 'io-error':
       return { name: fault.failpoint, occurrence: fault.occurrence, action: { type: 'throw' } };
+    case 'dead-attempt-files':
+      // The restarted incarnation (over the dead attempt's files) is itself killed there, when drawn.
+      return fault.thenKill ? { name: fault.thenKill.failpoint, occurrence: fault.thenKill.occurrence, action: { type: 'crash' } } : undefined;
     case 'broker-restart':
       // Hold the Kafka sink between sending a batch in its transaction and committing it, while the
       // nemesis kills the broker (it strikes on this failpoint's `failpoint.fired` event).

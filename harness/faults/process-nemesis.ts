@@ -110,7 +110,8 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
       if (event.type === 'executor.lost') executors.delete(event.executorId);
       if (event.type === 'services.opened') storageOpened = true;
       if (event.type === 'failpoint.fired' && fault && armedInside && fault.kind !== 'broker-restart') {
-        hits.push({ kind: fault.kind, where: event.name, at: event.t || Date.now(), failpoint: { name: event.name, occurrence: event.occurrence } });
+        // A dead-attempt-files fault's own kill of the restarted incarnation is a kill-failpoint strike (the planting is recorded by the restart loop).
+        hits.push({ kind: fault.kind === 'dead-attempt-files' ? 'kill-failpoint' : fault.kind, where: event.name, at: event.t || Date.now(), failpoint: { name: event.name, occurrence: event.occurrence } });
       }
       if (fault?.kind === 'kill-executor' && fault.executorFailpoint) {
         // The first executor kills itself at its failpoint; the driver reports the loss.
@@ -124,7 +125,7 @@ export function processNemesis(fault: Fault | undefined, services: NemesisServic
         return;
       }
       if (!fault || timer || storageDown || outageOn || brokerDown || zombie) return;
-      if (fault.kind === 'broker-restart' && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
+      if (fault.kind === 'broker-restart' && !fault.midTransaction && storageOpened && n >= fault.afterEvents && event.type !== 'engine.finished') {
         strikeBroker(fault, `after event #${n}`);
         return;
       }

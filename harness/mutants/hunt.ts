@@ -3,14 +3,36 @@
  * the budget runs out), then let fast-check shrink the failure. A mutant the harness cannot catch
  * means the harness has a blind spot; the correct engine must never fail.
  */
-import { trialSpecOf, type FailureSummary, type Mode, type TrialSpec } from '../history.js';
+import { trialSpecOf, type FailureSummary, type FaultKind, type Mode, type TrialSpec } from '../history.js';
 import { runChaos, type ChaosScenario } from '../properties/run-chaos.js';
+import { loadJob } from '../../runtime/jobs.js';
 
 export interface MutantInfo {
   name: string;
   description: string;
   realWorld?: string;
   needs?: 'process';
+  /** The operator the mutant breaks (a query description prefix): only jobs using it are attacked. */
+  operator?: string;
+  /** 'batch': it breaks the batch engine, so it is hunted on batch scenarios (default streaming). */
+  kind?: 'streaming' | 'batch';
+  /** Fault kinds that expose it (process mode spends its budget on these). */
+  faultKinds?: FaultKind[];
+}
+
+/**
+ * The jobs whose query has a stage that `operator` begins (all of them when the mutant names none,
+ * or when none has it: then the hunt runs, and reports the mutant not caught).
+ */
+export async function scenariosFor(m: MutantInfo, scenarios: ChaosScenario[]): Promise<ChaosScenario[]> {
+  if (!m.operator) return scenarios;
+  const using: ChaosScenario[] = [];
+  for (const s of scenarios) {
+    if (s.kind !== 'streaming') continue;
+    const job = await loadJob(s.name);
+    if (job.kind === 'streaming' && job.buildQuery(0, job.defaults).stages.some((stage) => stage.describe.startsWith(m.operator!))) using.push(s);
+  }
+  return using.length > 0 ? using : scenarios;
 }
 
 export interface MutantResult {
@@ -38,6 +60,11 @@ export interface HuntOptions {
    * caught mutant did not need goes to the ones after it (those that need a long run or a rare knob).
    */
   totalBudgetMs?: number;
+  /**
+   * Trials per mutant instead of a time budget (each still stops at its first catch): the same
+   * trials on any machine, so a test's verdict does not depend on how loaded the machine is.
+   */
+  runsPerMutant?: number;
   seed: number;
   /** sim for mutants sim can expose; process for those that need real processes (or all, when forced). */
   mode?: Mode;
@@ -55,17 +82,20 @@ export async function huntMutants(o: HuntOptions): Promise<MutantResult[]> {
     const mode: Mode = o.mode ?? (m.needs === 'process' ? 'process' : 'sim');
     const started = Date.now();
     const failures: FailureSummary[] = [];
+    const kind = m.kind ?? 'streaming';
+    const scenarios = o.scenarios.filter((s) => s.kind === kind);
+    if (scenarios.length === 0) throw new Error(`mutant ${m.name} breaks the ${kind} engine, but the hunt was given no ${kind} scenario`);
     const summary = await runChaos({
       mode,
-      scenarios: o.scenarios,
-      budgetMs,
+      scenarios: await scenariosFor(m, scenarios),
+      ...(o.runsPerMutant !== undefined ? { runs: o.runsPerMutant } : { budgetMs }),
       seed: o.seed,
       mutant: m.name,
       interleave: true,
       ...(o.outDir ? { outDir: o.outDir } : {}),
       ...(o.maxSize ? { maxSize: o.maxSize } : {}),
       // Process time goes to the faults only processes can inject, where the mutant needs them.
-      ...(m.needs === 'process' && mode === 'process' ? { faultKinds: ['lost-writes' as const] } : {}),
+      ...(m.needs === 'process' && mode === 'process' ? { faultKinds: m.faultKinds ?? ['lost-writes' as const] } : {}),
       onTrial: () => o.onTrial?.(m.name),
       onFailure: (f) => failures.push(f),
     });

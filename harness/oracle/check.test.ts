@@ -58,6 +58,28 @@ describe('check(history)', () => {
     expect(verdicts[1]).toMatchObject({ checker: 'exactly-once', ok: true });
   });
 
+  it("judges the sink by the History's output mode: update on the final state per key (unknown without the row shape)", async () => {
+    const h = JSON.parse(JSON.stringify(await runTrial(spec(), 'sim'))) as History;
+    expect(h.outputMode).toBe('update'); // wordcount's model says so
+    // An at-least-once sink that repeats a row and drops an intermediate update still ends right.
+    const byBatch = (l: string) => (JSON.parse(l) as { batchId: number; word: string }).batchId;
+    const word = (l: string) => (JSON.parse(l) as { word: string }).word;
+    const newest = new Map<string, string>();
+    for (const l of [...h.outputs].sort((a, b) => byBatch(a) - byBatch(b))) newest.set(word(l), l);
+    const intermediate = h.outputs.find((l) => newest.get(word(l)) !== l)!;
+    h.guarantee = 'at-least-once';
+    const repeated = [...newest.values()][0]!;
+    h.outputs = [...h.outputs.filter((l) => l !== intermediate), repeated];
+    const verdicts = await rejudge(h);
+    expect(verdicts.find((v) => v.checker === 'final-state')?.ok).toBe(true);
+    expect(verdicts.some((v) => v.checker === 'at-least-once' || v.checker === 'exactly-once')).toBe(false);
+    // The same output judged as an append log loses a row.
+    expect((await rejudge({ ...h, outputMode: 'append' })).find((v) => v.checker === 'at-least-once')?.ok).toBe(false);
+    // Without the job's row shape an update-mode output cannot be judged: unknown, not a pass.
+    const blind = check(h, {}).find((v) => v.checker === 'exactly-once')!;
+    expect(blind).toMatchObject({ ok: false, unknown: true });
+  });
+
   it('observed verdicts (exits, liveness) are kept as recorded; an unfinished run has no output verdicts', () => {
     const h = {
       guarantee: 'exactly-once',

@@ -15,7 +15,7 @@
  * job's row shape (key/sequence/value functions from the job's model) go in.
  */
 import type { CheckerName, History, Verdict } from '../history.js';
-import { checkAtLeastOnce, checkDeterminism, checkExactlyOnce, checkFinalState, checkModel, checkPerKeyOrder, type RowShape } from './checkers.js';
+import { checkDeterminism, checkExactlyOnce, checkFinalState, checkModel, checkPerKeyOrder, judgeOutput, type RowShape } from './checkers.js';
 
 /** What a job's model says about its rows (absent for jobs without a model, or when the job cannot be loaded). */
 export interface CheckContext {
@@ -51,7 +51,7 @@ export function compose(checkers: readonly Checker[]): (h: History, ctx: CheckCo
 }
 
 /** Checkers whose verdicts are observations of the run, not judgements of its data. */
-export const OBSERVED_CHECKERS: readonly CheckerName[] = ['clean-exit', 'config-change-refused', 'corruption-refused', 'torn-write-refused', 'zombie-fenced', 'liveness'];
+export const OBSERVED_CHECKERS: readonly CheckerName[] = ['clean-exit', 'config-change-refused', 'corruption-refused', 'torn-write-refused', 'dead-attempt-refused', 'zombie-fenced', 'liveness'];
 
 /** The observed verdicts of a History (also of one written before `observed` existed). */
 export function observedVerdicts(h: History): Verdict[] {
@@ -77,9 +77,21 @@ export const determinism: Checker = {
 
 export const model: Checker = { name: 'model', check: (h) => (h.model ? [checkModel(h.model, h.reference)] : []) };
 
+/**
+ * What the sink is judged on follows the query's output mode (`history.outputMode`, absent =
+ * append; checkers.ts judgeOutput): append, a log of final rows (exactly-once, or at-least-once for
+ * an at-least-once sink); update, the final state per key (plus the log for an exactly-once sink);
+ * complete, the newest result table (plus the log for an exactly-once sink). Update and complete
+ * need the job's row shape: without it (the job could not be loaded) the verdict is unknown.
+ */
 export const delivery: Checker = {
   name: 'exactly-once',
-  check: (h) => (finishedRun(h) ? [h.guarantee === 'exactly-once' ? checkExactlyOnce(h.reference, h.outputs) : checkAtLeastOnce(h.reference, h.outputs)] : []),
+  check(h, ctx) {
+    if (!finishedRun(h)) return [];
+    const mode = h.outputMode ?? 'append';
+    if (mode !== 'append' && !ctx.shape?.seq) throw new Error(`an ${mode}-mode output is judged per key, and the job's row shape (key, sequence) is unknown`);
+    return judgeOutput(mode, h.guarantee, h.reference, h.outputs, ctx.shape);
+  },
 };
 
 export const perKeyOrder: Checker = {
@@ -94,7 +106,8 @@ export const perKeyOrder: Checker = {
 export const finalState: Checker = {
   name: 'final-state',
   check(h, ctx) {
-    if (!finishedRun(h) || !ctx.shape?.value) return [];
+    // An update-mode output is judged on its final state by `delivery` already.
+    if (!finishedRun(h) || !ctx.shape?.value || h.outputMode === 'update') return [];
     if (implied(h)) return [{ checker: 'final-state', ok: true, message: 'implied: the output multiset equals the reference' }];
     return [checkFinalState(h.reference, h.outputs, ctx.shape)];
   },

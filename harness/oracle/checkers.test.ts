@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAtLeastOnce, checkDeterminism, checkExactlyOnce, checkFinalState, checkPerKeyOrder } from './checkers.js';
+import { judgeOutput } from './checkers.js';
 
 const row = (batchId: number, word: string, count: number) => JSON.stringify({ batchId, word, count });
 const shape = { key: (r: Record<string, unknown>) => String(r['word']), seq: (r: Record<string, unknown>) => Number(r['batchId']), value: (r: Record<string, unknown>) => r['count'] };
@@ -43,5 +44,34 @@ describe('checkers', () => {
     const v = checkDeterminism(reference, [row(0, 'ka', 1)]);
     expect(v.ok).toBe(false);
     expect(v.message).toMatch(/not deterministic/);
+  });
+});
+
+describe('output modes decide what a sink is judged on', () => {
+  const shape = { key: (r: Record<string, unknown>) => String(r['word']), seq: (r: Record<string, unknown>) => Number(r['batchId']), value: (r: Record<string, unknown>) => r['count'] };
+  const row = (batchId: number, word: string, count: number) => JSON.stringify({ batchId, word, count });
+  const reference = [row(0, 'a', 1), row(0, 'b', 1), row(1, 'a', 2), row(2, 'a', 3)];
+
+  it('update: an at-least-once sink that lost an intermediate update and repeated one holds the right final state: passes', () => {
+    const outputs = [row(0, 'a', 1), row(0, 'b', 1), row(0, 'b', 1), row(2, 'a', 3)]; // a@1 lost, b@0 twice
+    const verdicts = judgeOutput('update', 'at-least-once', reference, outputs, shape);
+    expect(verdicts.map((v) => [v.checker, v.ok])).toEqual([['final-state', true]]);
+    // the same output judged as an append log loses a row
+    expect(judgeOutput('append', 'at-least-once', reference, outputs, shape).map((v) => [v.checker, v.ok])).toEqual([['at-least-once', false]]);
+  });
+
+  it('update: a wrong or missing final value fails; an exactly-once sink is also held to its log', () => {
+    expect(judgeOutput('update', 'at-least-once', reference, [row(0, 'b', 1), row(1, 'a', 2)], shape)[0]).toMatchObject({ checker: 'final-state', ok: false });
+    const v = judgeOutput('update', 'exactly-once', reference, [row(0, 'a', 1), row(0, 'b', 1), row(2, 'a', 3)], shape);
+    expect(v.map((x) => [x.checker, x.ok])).toEqual([['final-state', true], ['exactly-once', false]]);
+  });
+
+  it('complete: the newest table decides; older tables are not judged', () => {
+    const table = (b: number, a: number, bb: number) => [row(b, 'a', a), row(b, 'b', bb)];
+    const ref = [...table(0, 1, 1), ...table(1, 2, 1)];
+    expect(judgeOutput('complete', 'at-least-once', ref, [...table(1, 2, 1)], shape).map((x) => [x.checker, x.ok])).toEqual([['complete-table', true]]);
+    const wrong = judgeOutput('complete', 'at-least-once', ref, [...table(0, 1, 1), row(1, 'a', 2)], shape);
+    expect(wrong[0]).toMatchObject({ checker: 'complete-table', ok: false });
+    expect(wrong[0]!.message).toMatch(/1 lost/);
   });
 });

@@ -141,6 +141,48 @@ export function checkFinalState(reference: readonly string[], outputs: readonly 
   };
 }
 
+/**
+ * Complete output mode: every batch emits the whole result table, so what a sink ends with is the
+ * table of the newest batch (rows with the highest seq). That table must equal the reference's;
+ * older tables are superseded and not judged (a replayed batch may rewrite them).
+ */
+export function checkCompleteTable(reference: readonly string[], outputs: readonly string[], shape: RowShape): Verdict {
+  const lastTable = (lines: readonly string[]) => {
+    let top = Number.NEGATIVE_INFINITY;
+    for (const line of lines) top = Math.max(top, shape.seq!(parse(line)));
+    return lines.filter((line) => shape.seq!(parse(line)) === top);
+  };
+  const want = lastTable(reference);
+  const got = lastTable(outputs);
+  const d = diffMultisets(want, got);
+  const ok = d.lost.length === 0 && d.duplicated.length === 0 && d.unexpected.length === 0;
+  return withDiff(
+    { checker: 'complete-table', ok, message: ok ? `the last result table equals the reference's (${want.length} rows)` : `the last result table differs from the reference's: ${describe(d)}` },
+    d,
+    want.length,
+    got.length,
+  );
+}
+
+/** Which verdicts judge a sink's output, by the query's output mode (models/model.ts). */
+export type OutputModeJudged = 'append' | 'update' | 'complete';
+
+/**
+ * The checks that decide a trial's output, chosen by output mode:
+ * - append: the output is a log of final rows: exactly-once (or at-least-once for an at-least-once
+ *   sink) against the reference, as a multiset.
+ * - update: the sink holds the newest row of each key: final state per key decides; an exactly-once
+ *   sink also promises the log itself (exactly-once), an at-least-once sink does not.
+ * - complete: the sink holds the newest result table: that table decides (complete-table); an
+ *   exactly-once sink also promises the log.
+ */
+export function judgeOutput(mode: OutputModeJudged, guarantee: 'exactly-once' | 'at-least-once', reference: readonly string[], outputs: readonly string[], shape: RowShape | undefined): Verdict[] {
+  if (mode === 'append' || !shape?.seq) return [guarantee === 'exactly-once' ? checkExactlyOnce(reference, outputs) : checkAtLeastOnce(reference, outputs)];
+  const verdicts: Verdict[] = [mode === 'update' ? checkFinalState(reference, outputs, shape) : checkCompleteTable(reference, outputs, shape)];
+  if (guarantee === 'exactly-once') verdicts.push(checkExactlyOnce(reference, outputs));
+  return verdicts;
+}
+
 /** The reference model agrees with the failure-free engine output (an engine bug unrelated to recovery). */
 export function checkModel(model: readonly string[], reference: readonly string[]): Verdict {
   const v = checkExactlyOnce(model, reference, 'the reference model');

@@ -13,6 +13,7 @@ const opened = (source: string, sink: string, store: 'fs' | 's3' = 'fs'): Engine
 function history(config: Partial<History['config']>, incarnations: EngineEvent[][]): History {
   return {
     trialId: 't-1',
+    ok: true,
     kind: 'streaming',
     config: { partitions: 2, checkpointInterval: 1, executors: 0, maxBatchRecords: 10, store: 'fs', source: 'log', sink: 'files', ...config },
     incarnations: incarnations.map((events, index) => ({ index, events }) as unknown as Incarnation),

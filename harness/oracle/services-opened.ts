@@ -6,8 +6,8 @@
  * to repeat: any difference fails the run with exit 2 (harness/commands/run.ts).
  *
  * Only process mode has engine processes that open services; an incarnation killed before it
- * opened anything reports nothing and is not judged, but a trial that asked for S3 or Kafka must
- * have at least one incarnation that says it opened them.
+ * opened anything reports nothing and is not judged, but a passing trial that asked for S3 or
+ * Kafka must have at least one incarnation that says it opened them.
  */
 import type { EngineEvent } from '../../engine/index.js';
 import type { History, TrialConfig } from '../history.js';
@@ -56,7 +56,9 @@ export function checkServicesOpened(h: History): TrialServicesOpened {
     }
   });
   const needsService = asked.store === 's3' || asked.sink === 's3' || asked.sink === 'kafka' || asked.source === 'kafka';
-  if (needsService && !incarnations.some((o) => o !== null)) {
+  // A trial that passed without any engine saying it opened the asked service did not test it. (One
+  // that failed before opening — e.g. the service unreachable — is already a failure of its own.)
+  if (needsService && h.ok && !incarnations.some((o) => o !== null)) {
     mismatches.push(`no incarnation reported which services it opened (services.opened), though the trial asked for store ${asked.store}, source ${asked.source}, sink ${asked.sink}`);
   }
   return { trialId: h.trialId, asked, incarnations, mismatches };

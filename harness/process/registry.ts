@@ -17,6 +17,12 @@ const closers = new Set<Closer>();
 const CLOSE_DEADLINE_MS = 15_000;
 let installed = false;
 let shuttingDown = false;
+let interruptedBy: NodeJS.Signals | undefined;
+
+/** The signal that is shutting the harness down, while closers run (undefined otherwise). */
+export function interruptSignal(): NodeJS.Signals | undefined {
+  return interruptedBy;
+}
 
 /** Send a signal to a child and, when it leads its own group, to everything in that group. */
 export function signalTree(pid: number, signal: NodeJS.Signals, group: boolean): void {
@@ -51,17 +57,111 @@ export function liveTempDirs(): string[] {
   return [...tempDirs];
 }
 
-/** A fresh directory under the OS temp dir that is removed when the harness exits, however it exits. */
+/** Names of run dirs: `chaos-run-<harness pid>-<random>` directly under the OS temp dir. */
+const RUN_DIR_RE = /^chaos-run-(\d+)-[A-Za-z0-9]+$/;
+let runDir: string | undefined;
+
+/**
+ * The one directory under the OS temp dir that holds every temp dir of this harness process. It
+ * carries the harness pid in its name, so a later run can tell it from a live run's and remove it
+ * when its harness died without cleaning up (SIGKILL): see sweepStaleRunDirs.
+ */
+export function runTempRoot(): string {
+  if (runDir === undefined || !fs.existsSync(runDir)) {
+    installHandlers();
+    runDir = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-run-${process.pid}-`));
+    tempDirs.add(runDir);
+  }
+  return runDir;
+}
+
+/** A fresh directory in this run's temp root that is removed when the harness exits, however it exits. */
 export function makeTempDir(prefix = 'chaos-'): string {
   installHandlers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(runTempRoot(), prefix));
   tempDirs.add(dir);
   return dir;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function bytesUnder(dir: string): number {
+  let total = 0;
+  try {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!e.isFile()) continue;
+      try {
+        total += fs.statSync(path.join(e.parentPath, e.name)).size;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // unreadable: count nothing
+  }
+  return total;
+}
+
+export interface SweptRunDir {
+  dir: string;
+  pid: number;
+  bytes: number;
+}
+
+/**
+ * Removes run dirs (runTempRoot) of harness processes that no longer exist — what a SIGKILLed
+ * harness left behind. A run dir whose pid is alive is never touched, whoever owns it.
+ */
+export function sweepStaleRunDirs(tmp: string = os.tmpdir()): SweptRunDir[] {
+  const removed: SweptRunDir[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = RUN_DIR_RE.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    const dir = path.join(tmp, name);
+    const bytes = bytesUnder(dir);
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push({ dir, pid, bytes });
+    } catch {
+      // another run is sweeping it, or not ours to remove: leave it
+    }
+  }
+  return removed;
+}
+
+/** Sweeps stale run dirs and says on stderr what it removed (nothing when there was nothing). */
+export function sweepAndReport(command: string): SweptRunDir[] {
+  const removed = sweepStaleRunDirs();
+  for (const r of removed) {
+    process.stderr.write(`${command}: removed ${r.dir} (${(r.bytes / 1e6).toFixed(1)} MB), left behind by harness pid ${r.pid}, which is gone\n`);
+  }
+  return removed;
 }
 
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.delete(dir);
+  // The run dir lives only while it holds something: the last temp dir out removes it.
+  if (runDir !== undefined && tempDirs.size === 1 && tempDirs.has(runDir)) {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    tempDirs.delete(runDir);
+    runDir = undefined;
+  }
 }
 
 /** Keep `dir` after the harness exits (CHAOS_KEEP_TARGET_DIRS=1: a failing target trial's files, for a look). */
@@ -81,6 +181,7 @@ export function cleanupAll(): void {
     }
   }
   tempDirs.clear();
+  runDir = undefined;
 }
 
 /** Register `close` to run on shutdown; returns a function that runs it once and unregisters it. */
@@ -94,6 +195,11 @@ export function onShutdown(close: Closer): Closer {
   };
   closers.add(once);
   return once;
+}
+
+/** Unregisters a closer from onShutdown without running it (its work finished normally). */
+export function dropShutdown(close: Closer): void {
+  closers.delete(close);
 }
 
 async function runClosers(): Promise<void> {
@@ -115,6 +221,7 @@ function installHandlers(): void {
     process.on(sig, () => {
       if (shuttingDown) return;
       shuttingDown = true;
+      interruptedBy = sig;
       // Engines first (they must not keep writing), then the services they used, then exit.
       cleanupAll();
       void runClosers().finally(() => {

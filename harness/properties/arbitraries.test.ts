@@ -19,9 +19,18 @@ describe('trial arbitraries', () => {
 
   it('spread over every fault kind the mode supports', () => {
     const seen = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
-    expect([...seen].sort()).toEqual(['changed-partitions', 'corrupt-checkpoint', 'crash-in-recovery', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
-    const sim = new Set(fc.sample(trialArb({ mode: 'sim', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 }).flatMap(faultKindsOf));
+    expect([...seen].sort()).toEqual(['changed-partitions', 'corrupt-checkpoint', 'crash-in-recovery', 'dead-attempt-files', 'io-error', 'kill-failpoint', 'kill-random', 'lost-writes', 'torn-write']);
+    const simSpecs = fc.sample(trialArb({ mode: 'sim', scenario: 'wordcount', kind: 'streaming' }), { numRuns: 300, seed: 2 });
+    const sim = new Set(simSpecs.flatMap(faultKindsOf));
     expect(sim.has('lost-writes')).toBe(false);
+    expect(sim.has('dead-attempt-files')).toBe(true);
+    // The dead attempt runs under another batch plan than the trial's, resolved to a concrete number.
+    for (const spec of simSpecs) {
+      for (const f of spec.schedule.faults) if (f.kind === 'dead-attempt-files') expect(f.maxBatchRecords > 0 && f.maxBatchRecords !== spec.config.maxBatchRecords).toBe(true);
+    }
+    // Only where both directories are at rest on this machine: not with an S3 store or a Kafka sink.
+    const s3 = new Set(fc.sample(trialArb({ mode: 'process', scenario: 'wordcount', kind: 'streaming', store: 's3', sink: 's3' }), { numRuns: 100, seed: 2 }).flatMap(faultKindsOf));
+    expect(s3.has('dead-attempt-files')).toBe(false);
   });
 
   it('batch trials use batch failpoints and executors in process mode', () => {

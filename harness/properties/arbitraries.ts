@@ -33,6 +33,8 @@ export interface TrialArbOptions {
   /** Storage fault kinds the run's services support (process mode, --store s3: an S3 server the nemesis can restart / a proxy). */
   storageFaults?: StorageFaultKind[];
   sink?: TrialConfig['sink'];
+  /** With the Kafka sink: its delivery guarantee. */
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   store?: TrialConfig['store'];
   source?: TrialConfig['source'];
   /** Where the run's services came from (recorded in the config so `chaos replay` can resolve them again). */
@@ -83,6 +85,8 @@ export function faultKindsFor(mode: Mode, executors: boolean, storageFaults: rea
   const kinds: FaultKind[] = ['kill-random', 'kill-failpoint', 'torn-write', 'crash-in-recovery', 'io-error', 'changed-partitions'];
   // State files at rest: in memory (sim) or in a checkpoint directory on this machine.
   if (where.store !== 's3') kinds.push('corrupt-checkpoint');
+  // A dead attempt's files at rest: the checkpoint and the output part files both on this machine (or in memory).
+  if (where.store !== 's3' && where.sink === 'files') kinds.push('dead-attempt-files');
   if (mode === 'process' && lostWritesChoices(where).length > 0) kinds.push('lost-writes');
   if (mode === 'process' && executors) kinds.push('kill-executor');
   if (mode === 'process') kinds.push(...storageFaults);
@@ -122,6 +126,7 @@ export function configArb(o: {
   store: TrialConfig['store'];
   source: TrialConfig['source'];
   services?: TrialConfig['services'];
+  kafkaDelivery?: TrialConfig['kafkaDelivery'];
   drawStateKnobs?: boolean;
 }): fc.Arbitrary<TrialConfig> {
   const stateKnobs = o.drawStateKnobs ?? true;
@@ -142,6 +147,7 @@ export function configArb(o: {
       store: o.store,
       source: o.source,
       sink: o.sink,
+      ...(o.sink === 'kafka' && o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
       ...(o.services ? { services: o.services } : {}),
     }));
 }
@@ -253,8 +259,28 @@ function segmentArb(kind: FaultKind, mode: Mode, points: FailpointSets, lostWrit
     case 'corrupt-checkpoint':
       // A crash somewhere in the run (so committed state exists), then the restart finds damaged state files.
       return fc
-        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const))
+        .tuple(at(points.kill), fc.constantFrom('newest-state' as const, 'newest-state' as const, 'every-state' as const, 'stale-state' as const))
         .map(([p, scope]) => ({ faults: [{ kind: 'kill-failpoint', ...p }, { kind: 'corrupt-checkpoint', scope }], ...none }));
+    case 'dead-attempt-files':
+      // A crash somewhere in the run, then a dead attempt of the next batch under another batch plan
+      // (a ratio of the trial's, resolved in trialArb) leaves its files; sometimes the re-run over them
+      // is killed too, so a later restart loads the state files the re-run left.
+      // The re-run's own kill lands a batch or more later (occurrence >= 2 of a per-batch step), after it
+      // committed the batch the dead attempt ran: the next recovery then reads what the re-run left.
+      return fc
+        .tuple(
+          at(points.kill),
+          fc.constantFrom('part-and-state' as const, 'part-and-state' as const, 'state-only' as const),
+          fc.constantFrom(...DEAD_ATTEMPT_RATIOS.map((_, i) => -(i + 1))),
+          fc.option(fc.record({ failpoint: fc.constantFrom(...points.kill.filter((n) => !isOncePerRun(n))), occurrence: fc.integer({ min: 2, max: 6 }) }), { nil: undefined }),
+          // Sometimes the dead attempt also ran with a snapshot every version: its state version is a
+          // snapshot where the re-run's (same version) is a delta.
+          fc.option(fc.constant(1), { nil: undefined, freq: 2 }),
+        )
+        .map(([p, scope, maxBatchRecords, thenKill, snapshotEvery]) => ({
+          faults: [{ kind: 'kill-failpoint', ...p }, { kind: 'dead-attempt-files', scope, maxBatchRecords, ...(snapshotEvery !== undefined ? { snapshotEvery } : {}), ...(thenKill ? { thenKill } : {}) }],
+          ...none,
+        }));
     case 'lost-writes':
       return fc
         .tuple(
@@ -349,13 +375,25 @@ export function scheduleArb(
     });
 }
 
-/** Resolve a changed-partitions delta (negative placeholder) into a concrete, different count. */
-function resolvePartitions(schedule: FaultSchedule, partitions: number): FaultSchedule {
+/** A dead attempt's --max-batch-records as a ratio of the trial's (drawn as placeholder -(i+1)). */
+const DEAD_ATTEMPT_RATIOS = [2, 1 / 2, 3, 1 / 3] as const;
+
+/** The dead attempt's batch plan: the ratio of the trial's, never equal to it. */
+export function deadAttemptMaxBatchRecords(placeholder: number, trialMax: number): number {
+  const ratio = DEAD_ATTEMPT_RATIOS[(-placeholder - 1) % DEAD_ATTEMPT_RATIOS.length]!;
+  const m = Math.max(1, Math.round(trialMax * ratio));
+  return m === trialMax ? trialMax + 1 : m;
+}
+
+/** Resolve placeholders (negative values) against the trial's config: a changed-partitions delta, a dead attempt's batch-plan ratio. */
+function resolvePartitions(schedule: FaultSchedule, config: Pick<TrialConfig, 'partitions' | 'maxBatchRecords'>): FaultSchedule {
   return {
     ...schedule,
-    faults: schedule.faults.map((f) =>
-      f.kind === 'changed-partitions' && f.partitions <= 0 ? { kind: 'changed-partitions', partitions: partitions + -f.partitions } : f,
-    ),
+    faults: schedule.faults.map((f): Fault => {
+      if (f.kind === 'changed-partitions' && f.partitions <= 0) return { kind: 'changed-partitions', partitions: config.partitions + -f.partitions };
+      if (f.kind === 'dead-attempt-files' && f.maxBatchRecords <= 0) return { ...f, maxBatchRecords: deadAttemptMaxBatchRecords(f.maxBatchRecords, config.maxBatchRecords) };
+      return f;
+    }),
   };
 }
 
@@ -386,11 +424,13 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
         source,
         ...(o.mutant ? { mutant: o.mutant } : {}),
         ...(o.services ? { services: o.services } : {}),
+        ...(o.kafkaDelivery ? { kafkaDelivery: o.kafkaDelivery } : {}),
         // Both modes: process mode's engine arguments carry them too (the engine-run codec, engine-options.test.ts).
         drawStateKnobs: !batch,
       }),
       determinism: fc.double({ min: 0, max: 1, noNaN: true }),
     })
+    .map(({ long, input: drawn, config, ...rest }) => ({ ...rest, long, config, input: kafkaInput(drawn, o.source) }))
     .map(({ long, input, config, ...rest }) => ({
       ...rest,
       input: long ? { ...input, size: Math.min(long.size, o.maxSize ?? long.size) } : input,
@@ -406,14 +446,26 @@ export function trialArb(o: TrialArbOptions): fc.Arbitrary<TrialSpec> {
       input,
       // An executor kill needs an executor to kill.
       config: executors && config.executors === 0 && schedule.faults.some((f) => f.kind === 'kill-executor') ? { ...config, executors: 1 } : config,
-      schedule: resolvePartitions(schedule, config.partitions),
+      schedule: resolvePartitions(schedule, config),
       checkDeterminism: determinism < fraction,
     }));
+}
+
+/**
+ * A Kafka source topic holds the whole generated input from the start (the engine seeds it before
+ * the query plans its first batch), so its batches see everything at once: the local log's modelled
+ * growth (records arriving over N batches) does not exist there, and the reference — computed over
+ * the local log — must not model it either, or the two plan different batches.
+ */
+export function kafkaInput(input: InputParams, source: TrialConfig["source"] | undefined): InputParams {
+  return source === 'kafka' && input.growthBatches !== undefined ? { ...input, growthBatches: 1 } : input;
 }
 
 /** The fault kinds a trial armed (for the per-kind counts). */
 export function faultKindsOf(spec: TrialSpec): FaultKind[] {
   const kinds = new Set<FaultKind>(spec.schedule.faults.map((f) => f.kind));
+  // The dead-attempt fault's own kill of the re-run is a kill-failpoint (counted, and struck, as one).
+  if (spec.schedule.faults.some((f) => f.kind === 'dead-attempt-files' && f.thenKill)) kinds.add('kill-failpoint');
   if (spec.schedule.lostWrites) kinds.add('lost-writes');
   return [...kinds];
 }

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { UserError } from '../../engine/index.js';
 import {
-  emptyFaultKindCounts,
   type FailureSummary,
   type History,
   type Mode,
@@ -21,11 +20,14 @@ import {
 } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { runTrial } from '../trial/run-trial.js';
+import { closeEnginePool, openEnginePool } from '../process/engine-process.js';
 import { isModulePath } from '../../runtime/job-ref.js';
 import { jobModuleHash } from '../../runtime/jobs.js';
 import { readRecords } from '../../runtime/records.js';
 import { checkServicesOpened } from '../oracle/services-opened.js';
-import { faultKindsOf, trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
+import { trialArb, type StorageFaultKind, type TrialArbOptions } from './arbitraries.js';
+import { emptyFaultTally, tallyTrial, unstruckKinds } from './fault-tally.js';
+import { hashString } from '../../engine/index.js';
 import type { ServiceHandle } from '../services/types.js';
 import { Exploration } from '../exploration/exploration.js';
 
@@ -80,8 +82,14 @@ export interface ChaosRunOptions {
   env?: Record<string, string>;
   /** The run's S3 server (process mode, --store s3): enables storage-restart, and storage-outage when it has a proxy. */
   storage?: ServiceHandle;
+  /** Fail the run (ok false) when a fault kind it armed never struck in any trial (`--require-faults`). */
+  requireFaults?: boolean;
+  /** Called once with the summary the run fills in as trials finish (what Ctrl-C writes as a partial report). */
+  onStart?: (live: RunSummary) => void;
   /** The run's Kafka broker (process mode, Kafka source or sink): enables broker-restart. */
   broker?: ServiceHandle;
+  /** With --sink kafka: exactly-once (transactional, default) or at-least-once. */
+  kafkaDelivery?: 'exactly-once' | 'at-least-once';
   /** Does the run's S3 server enforce If-None-Match? (zombie faults need a store that can fence) */
   s3ConditionalWrites?: boolean;
   onTrial?: (h: History, info: { scenario: string; shrinking: boolean }) => void;
@@ -123,12 +131,22 @@ export function writeReplayFile(outDir: string, history: History, spec: TrialSpe
   return file;
 }
 
+/**
+ * The fast-check seed of one property of a run: a function of the run seed and of the scenarios
+ * the property draws from — not of their position in the run — so `--seed S --scenario X`
+ * regenerates exactly the trials scenario X had in `--seed S --scenario all`, and a failure is
+ * reported with the run seed S it came from.
+ */
+export function propertySeed(runSeed: number, scenarios: readonly string[], round = 0): number {
+  return hashString(`${runSeed}:${scenarios.join(',')}${round ? `:${round}` : ''}`) | 0;
+}
+
 /** A path as one shell word: quoted only when it needs it. */
 function quoteArg(arg: string): string {
   return /^[A-Za-z0-9_./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `chaos run` arguments that regenerate a counterexample from its fast-check seed and path. */
+/** `chaos run` arguments that regenerate a counterexample from the run seed and its fast-check path. */
 function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, path: string | null): string {
   const selected = opts.interleave || opts.untilCovered !== undefined ? opts.scenarios.map((s) => s.name).join(',') : scenario;
   const parts = [`${chaosCommand()} run`, `--mode ${opts.mode}`, isModulePath(selected) ? `--job ${quoteArg(selected)}` : `--scenario ${selected}`, `--seed ${seed}`, '--runs 1'];
@@ -137,6 +155,7 @@ function rerunCommand(opts: ChaosRunOptions, scenario: string, seed: number, pat
   if (opts.mutant) parts.push(`--mutant ${opts.mutant}`);
   if (opts.maxSize) parts.push(`--max-size ${opts.maxSize}`);
   if (opts.sink && opts.sink !== 'files') parts.push(`--sink ${opts.sink}`);
+  if (opts.sink === 'kafka' && opts.kafkaDelivery) parts.push(`--kafka-delivery ${opts.kafkaDelivery}`);
   if (opts.store && opts.store !== (opts.mode === 'sim' ? 'memory' : 'fs')) parts.push(`--store ${opts.store}`);
   if (opts.source && opts.source !== 'log') parts.push(`--source ${opts.source}`);
   if (opts.services && (opts.store === 's3' || opts.sink === 's3' || opts.sink === 'kafka' || opts.source === 'kafka')) parts.push(`--services ${opts.services}`);
@@ -185,6 +204,17 @@ export function zombieFencingNote(opts: Pick<ChaosRunOptions, 'mode' | 'store' |
 
 export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
   if (opts.scenarios.length === 0) throw new UserError('no scenarios to run: pass --scenario NAME or --scenario all');
+  // Process mode: a pre-started engine waits for each next incarnation (its start is off the trial's clock).
+  if (opts.mode !== 'process') return runChaosTrials(opts);
+  openEnginePool();
+  try {
+    return await runChaosTrials(opts);
+  } finally {
+    closeEnginePool();
+  }
+}
+
+async function runChaosTrials(opts: ChaosRunOptions): Promise<RunSummary> {
   const started = Date.now();
   const summary: RunSummary = {
     ok: true,
@@ -194,13 +224,15 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     kills: 0,
     failures: [],
     scenarios: opts.scenarios.map((s): ScenarioSummary => ({ name: s.name, kind: s.kind, trials: 0, kills: 0, failures: 0 })),
-    faultKinds: emptyFaultKindCounts(),
+    faultKinds: emptyFaultTally(),
+    ...(opts.requireFaults ? { requireFaults: true } : {}),
     elapsedMs: 0,
     shrinkTrials: 0,
     nonDeterministic: [],
     startedAt: new Date(started).toISOString(),
     ...(opts.outDir ? { outDir: opts.outDir } : {}),
   };
+  opts.onStart?.(summary);
   const trialOpts = {
     ...(opts.trialTimeoutMs ? { timeoutMs: opts.trialTimeoutMs } : {}),
     ...(opts.engineArgs ? { engineArgs: opts.engineArgs } : {}),
@@ -226,8 +258,14 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     // Each remaining scenario gets an equal share of the remaining budget.
     const budgetHere = opts.budgetMs !== undefined ? Math.max(1, (started + opts.budgetMs - Date.now()) / (n - i)) : undefined;
     if (budgetHere !== undefined && budgetHere <= 1 && i > 0) break;
-    const seed = (opts.seed + i * 7919) | 0;
+    // --until-covered runs the same group again: each later round draws new trials.
+    const round = groups.slice(0, i).filter((g) => g === group).length;
+    const seed = propertySeed(opts.seed, group.map((g) => g.name), round);
     let failing: { h: History; spec: TrialSpec } | undefined;
+    // fast-check's time limit returns from fc.check without waiting for the trial in flight: we do,
+    // or that trial runs on beside the next scenario's — and its storage or broker fault (the
+    // services are shared) strikes a trial that armed none ("S3 endpoint … unavailable", exit 2).
+    let inFlight: Promise<unknown> = Promise.resolve();
     const arbFor = (scenario: ChaosScenario) => trialArb({
       mode: opts.mode,
       scenario: scenario.name,
@@ -238,6 +276,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(opts.mutant ? { mutant: opts.mutant } : {}),
       ...(opts.records && scenario.kind === 'streaming' ? { records: opts.records } : {}),
       ...(opts.sink ? { sink: opts.sink } : {}),
+      ...(opts.kafkaDelivery ? { kafkaDelivery: opts.kafkaDelivery } : {}),
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.source ? { source: opts.source } : {}),
       ...(opts.services && usesServices(opts, scenario.kind) ? { services: opts.services } : {}),
@@ -251,7 +290,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       const shrinking = failing !== undefined;
       // Past the shrink budget every further candidate "passes": fast-check stops and keeps the smallest failure so far.
       if (shrinking && ++shrinksHere > maxShrinks) return true;
-      const h = await runTrial(spec, opts.mode, trialOpts);
+      const running = runTrial(spec, opts.mode, trialOpts);
+      inFlight = running.catch(() => undefined);
+      const h = await running;
       const entry = entryOf(spec.scenario);
       if (shrinking) summary.shrinkTrials++;
       else {
@@ -259,9 +300,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         summary.kills += h.kills;
         entry.trials++;
         entry.kills += h.kills;
-        for (const kind of faultKindsOf(spec)) summary.faultKinds.find((k) => k.kind === kind)!.trials++;
-        for (const inc of h.incarnations) for (const hit of inc.faultsHit) summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
-        if (spec.schedule.lostWrites && h.kills > 0) summary.faultKinds.find((k) => k.kind === 'lost-writes')!.hits += h.kills;
+        tallyTrial(summary.faultKinds, spec, h);
         exploration.add(h);
         if (opts.mode === 'process') (summary.servicesOpened ??= []).push(checkServicesOpened(h));
       }
@@ -284,17 +323,21 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
       ...(budgetHere !== undefined ? { plugins: [fc.interruptAfterTimeLimit(budgetHere)] } : {}),
       ...(opts.noShrink ? { endOnFailure: true } : {}),
     });
+    await inFlight;
     // A usage or setup problem raised inside a trial (e.g. the engine cannot start) is not a finding.
     if (details.failed && details.errorInstance instanceof UserError) throw details.errorInstance;
-    if (details.failed && details.counterexample) {
-      const spec = (details.counterexample as unknown as [TrialSpec])[0];
+    // A trial that failed after the time limit interrupted fast-check is still a finding (no fast-check path).
+    const lateFailure = !details.failed && failing !== undefined ? failing : undefined;
+    if ((details.failed && details.counterexample) || lateFailure) {
+      const spec = lateFailure ? lateFailure.spec : (details.counterexample as unknown as [TrialSpec])[0];
       let h = failing && sameSpec(failing.spec, spec) ? failing.h : undefined;
       if (!h) {
         // The counterexample's own History (the last failure seen may be another shrink candidate).
         h = await runTrial(spec, opts.mode, trialOpts);
         if (h.ok) h = failing?.h ?? h;
       }
-      const fastCheck = { seed: details.seed, path: details.counterexamplePath, counterexample: spec };
+      // A late failure has no fast-check path to regenerate it: its replay file replays the trial itself.
+      const fastCheck = lateFailure ? undefined : { seed: opts.seed, propertySeed: details.seed, path: details.counterexamplePath, counterexample: spec };
       const replayFile = opts.outDir ? writeReplayFile(opts.outDir, h, spec, fastCheck) : undefined;
       const historyFile = opts.outDir ? writeHistoryFile(opts.outDir, h) : undefined;
       const entry = entryOf(spec.scenario);
@@ -305,11 +348,11 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
         ...(opts.mutant ? { mutant: opts.mutant } : {}),
         checkers: h.verdicts.filter((v) => !v.ok).map((v) => v.checker),
         message: failureMessage(h),
-        seed: details.seed,
+        seed: opts.seed,
         path: details.counterexamplePath,
         ...(replayFile ? { replayFile, replayCommand: replayCommand(replayFile) } : {}),
         ...(historyFile ? { historyFile, checkCommand: `${chaosCommand()} check ${quoteArg(historyFile)}` } : {}),
-        rerunCommand: rerunCommand(opts, spec.scenario, details.seed, details.counterexamplePath),
+        ...(lateFailure ? {} : { rerunCommand: rerunCommand(opts, spec.scenario, opts.seed, details.counterexamplePath) }),
         history: h,
       };
       summary.failures.push(failure);
@@ -329,7 +372,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<RunSummary> {
     }
   }
   summary.exploration = exploration.summary(untilCovered);
-  summary.ok = summary.failures.length === 0;
+  const unstruck = unstruckKinds(summary.faultKinds);
+  if (unstruck.length) summary.unstruck = unstruck;
+  summary.ok = summary.failures.length === 0 && !(opts.requireFaults && unstruck.length > 0);
   summary.elapsedMs = Date.now() - started;
   return summary;
 }

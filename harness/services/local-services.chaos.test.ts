@@ -16,7 +16,7 @@ import { ServiceProcess } from './service-process.js';
 import { resolveServices, type Services } from './index.js';
 import { ensureTopics, readTopicValues } from '../../engine/kafka/kafka-topics.js';
 import { KafkaSink } from '../../engine/sinks/kafka-sink.js';
-import { S3Objects } from '../../engine/checkpoint/s3-objects.js';
+import { isPreconditionFailed, S3Objects } from '../../engine/checkpoint/s3-objects.js';
 import { makeTempDir, removeTempDir } from '../process/registry.js';
 import { distEntry } from './dist-entry.js';
 
@@ -135,6 +135,22 @@ describe.skipIf(!weed)(weed ? `the local SeaweedFS S3 server (${weed.version})` 
     const last = server.pid!;
     await server.stop();
     expect(await gone(last)).toBe(true);
+  });
+
+  it('32 concurrent create-only PUTs (If-None-Match: *) of one key: exactly one succeeds, 31 get 412', async () => {
+    const server = await SeaweedFsServer.start({ buckets: ['chaos'] });
+    cleanups.push(() => server.stop());
+    const objects = new S3Objects({ endpoint: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey, bucket: 'chaos', prefix: '', retry: { attempts: 1, attemptTimeoutMs: 20_000, totalTimeoutMs: 20_000 } });
+    cleanups.push(() => objects.close());
+    const results = await Promise.allSettled(
+      Array.from({ length: 32 }, (_, i) => objects.put('race/one-key', Buffer.from(`writer ${i}`), { 'If-None-Match': '*' })),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected' && isPreconditionFailed(r.reason));
+    expect(won).toHaveLength(1);
+    expect(refused).toHaveLength(31);
+    // The object holds the winner's bytes, whole.
+    expect((await objects.get('race/one-key'))?.toString()).toMatch(/^writer \d+$/);
   });
 });
 

@@ -8,9 +8,10 @@
  */
 import fc from 'fast-check';
 import { UserError } from '../../engine/index.js';
-import { emptyFaultKindCounts, type FailureSummary, type Fault, type History, type RunSummary, type TrialSpec } from '../history.js';
+import { type FailureSummary, type Fault, type History, type RunSummary, type TrialSpec } from '../history.js';
 import { failureMessage } from '../oracle/checkers.js';
 import { replayCommand, writeReplayFile } from '../properties/run-chaos.js';
+import { emptyFaultTally, tallyTrial } from '../properties/fault-tally.js';
 import { chaosCommand } from '../cli-invocation.js';
 import { loadTargetSpec } from './target-spec.js';
 import { requireSpark } from './spark/spark-install.js';
@@ -96,7 +97,7 @@ export async function runTargetChaos(target: ResolvedTarget, opts: TargetRunOpti
     kills: 0,
     failures: [],
     scenarios: [{ name, kind: target.spec.kind, trials: 0, kills: 0, failures: 0 }],
-    faultKinds: emptyFaultKindCounts(),
+    faultKinds: emptyFaultTally(),
     elapsedMs: 0,
     shrinkTrials: 0,
     nonDeterministic: [],
@@ -127,14 +128,13 @@ export async function runTargetChaos(target: ResolvedTarget, opts: TargetRunOpti
       summary.kills += h.kills;
       entry.trials++;
       entry.kills += h.kills;
-      const kinds = new Set(spec.schedule.faults.map((f) => f.kind));
-      for (const k of kinds) summary.faultKinds.find((x) => x.kind === k)!.trials++;
+      // Per fault kind: armed / struck trials and strikes, the same tally as chaos run (fault-tally.ts).
+      tallyTrial(summary.faultKinds, spec, h);
       for (const f of spec.schedule.faults) if (f.kind === 'kill-failpoint' || f.kind === 'torn-write') {
         const fp = summary.failpoints!.find((x) => x.name === f.failpoint);
         if (fp) fp.armed++;
       }
       for (const inc of h.incarnations) for (const hit of inc.faultsHit) {
-        summary.faultKinds.find((k) => k.kind === hit.kind)!.hits++;
         const fp = hit.failpoint && summary.failpoints!.find((x) => x.name === hit.failpoint!.name);
         if (fp) fp.hits++;
       }

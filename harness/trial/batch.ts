@@ -8,9 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryCheckpointStore } from '../../engine/index.js';
-import { Failpoints } from '../../engine/index.js';
-import { nullEventSink } from '../../engine/index.js';
+import { MemoryCheckpointStore, Failpoints, nullEventSink } from '../../engine/index.js';
 import { batchParamsOf, runBatchByRef } from '../../runtime/run-job.js';
 import { loadBatchJob } from '../../runtime/jobs.js';
 import { readBatchLines, sortedJsonLines } from '../oracle/output-readers.js';
@@ -44,6 +42,7 @@ async function run(spec: TrialSpec, checkpoint: MemoryCheckpointStore, output: M
     executors: 0,
     failpoints,
     events,
+    ...(spec.config.mutant ? { mutant: spec.config.mutant } : {}),
   });
 }
 

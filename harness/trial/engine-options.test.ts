@@ -29,6 +29,7 @@ const CONFIG_FIELDS: Record<string, { streaming: keyof EngineRun | string; batch
   store: { streaming: 'store', batch: 'store' },
   source: { streaming: 'source', batch: 'not an engine value: batch jobs generate their input' },
   sink: { streaming: 'sink', batch: 'sink' },
+  kafkaDelivery: { streaming: 'kafkaDelivery', batch: 'not drawn: batch jobs have no Kafka sink' },
   services: { streaming: 'not an engine value: where the services came from (their endpoints arrive as service args)', batch: 'not an engine value: as for streaming' },
 };
 const INPUT_FIELDS: Record<string, keyof EngineRun> = { size: 'size', keys: 'keys', disorderMs: 'disorderMs', lateFraction: 'lateFraction', growthBatches: 'growthBatches', records: 'records' };
@@ -59,6 +60,9 @@ describe('trial -> engine run', () => {
   it('every drawn config and input value of a streaming trial reaches the engine arguments', () => {
     for (const store of ['fs', 's3'] as const) {
       fc.assert(fc.property(trialArb({ mode: 'process', scenario: 'windowed-counts', kind: 'streaming', executors: store === 'fs', store, sink: store === 's3' ? 's3' : 'files', mutant: 'sink-not-idempotent' }), checkCovered), { numRuns: 100 });
+    }
+    for (const kafkaDelivery of ['exactly-once', 'at-least-once'] as const) {
+      fc.assert(fc.property(trialArb({ mode: 'process', scenario: 'running-totals', kind: 'streaming', store: 'fs', source: 'kafka', sink: 'kafka', kafkaDelivery }), checkCovered), { numRuns: 50 });
     }
   });
 

@@ -72,6 +72,7 @@ export function trialEngineRun(spec: TrialSpec, dirs: { checkpoint: string; outp
     ...(c.retainBatches !== undefined ? { retainBatches: c.retainBatches } : {}),
     source: c.source,
     sink: c.sink,
+    ...(c.kafkaDelivery ? { kafkaDelivery: c.kafkaDelivery } : {}),
     store: c.store,
     ...(c.mutant ? { mutant: c.mutant } : {}),
     ...(extra.lazyFs ? { lazyFs: true } : {}),

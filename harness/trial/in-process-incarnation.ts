@@ -34,7 +34,7 @@ export async function runInProcessIncarnation(
       killed = true;
       exit = { code: null, signal: 'SIGKILL' };
       const fired = failpoints instanceof CrashAtNthHit ? failpoints.fired : undefined;
-      faultsHit.push({ kind: fault!.kind === 'kill-executor' ? 'kill-random' : (fault!.kind as FaultHit['kind']), where: err.failpoint, at: Date.now(), ...(fired ? { failpoint: fired } : {}) });
+      faultsHit.push({ kind: fault!.kind === 'kill-executor' ? 'kill-random' : fault!.kind === 'dead-attempt-files' ? 'kill-failpoint' : (fault!.kind as FaultHit['kind']), where: err.failpoint, at: Date.now(), ...(fired ? { failpoint: fired } : {}) });
     } else if (err instanceof InjectedFault && fault?.kind === 'io-error') {
       // The engine failed on the I/O error, as it must; the process would exit 1 and be restarted.
       killed = true;

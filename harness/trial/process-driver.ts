@@ -11,9 +11,10 @@
  * (it is adopted, not spawned again); the zombie's own exit is judged by the restart loop.
  */
 import { corruptCheckpointDir } from '../faults/corrupt-checkpoint.js';
+import { ghostSpec, plantDeadAttempt } from '../faults/dead-attempt.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dropUnsyncedWrites, UserError } from '../../engine/index.js';
+import { dropUnsyncedWrites, Failpoints, FsCheckpointStore, UserError } from '../../engine/index.js';
 import type { Fault, TrialSpec } from '../history.js';
 import { failpointFlag } from '../faults/failpoint-spec.js';
 import { spawnEngine, type EngineProcess, type SpawnOptions } from '../process/engine-process.js';
@@ -24,6 +25,7 @@ import { makeTempDir, removeTempDir } from '../process/registry.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { trialEngineRun } from './engine-options.js';
 import { toArgv } from '../../runtime/engine-run.js';
+import { seedKafkaSourceOf } from '../../runtime/run-command.js';
 import { lostWritesSides } from './lost-writes.js';
 import { readBatchLines } from '../oracle/output-readers.js';
 
@@ -61,24 +63,26 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
   const dirs = { checkpoint: path.join(root, 'checkpoint'), output: path.join(root, 'output') };
   const lazyFs = spec.schedule.lostWrites;
   let planned = false;
+  let seeded = false;
   const usesKafka = spec.config.source === 'kafka' || spec.config.sink === 'kafka';
   /** `chaos engine run` arguments of one incarnation. */
-  const argsFor = (fault: Fault | undefined, partitions: number): string[] => {
+  const argsFor = (fault: Fault | undefined, partitions: number, of: TrialSpec = spec): string[] => {
     const failpoints = failpointFlag(fault);
     const executorFailpoints = executorFailpointFlag(fault);
     return toArgv(
-      trialEngineRun(spec, dirs, {
+      trialEngineRun(of, dirs, {
         partitions,
-        lazyFs,
+        // A dead attempt's writes (of another spec) are all durable: only the trial's own incarnations lose writes.
+        lazyFs: lazyFs && of === spec,
         serviceArgs: opts.engineArgs ?? [],
         ...(failpoints ? { failpoints } : {}),
         ...(executorFailpoints ? { executorFailpoints } : {}),
       }),
     );
   };
-  const spawn = (fault: Fault | undefined, partitions: number, onEvent: SpawnOptions['onEvent']) => {
+  const spawn = (fault: Fault | undefined, partitions: number, onEvent: SpawnOptions['onEvent'], of: TrialSpec = spec) => {
     const storageFaults = spec.schedule.faults.some(isStorageFault);
-    return spawnEngine(argsFor(fault, partitions), {
+    return spawnEngine(argsFor(fault, partitions, of), {
       ...(onEvent ? { onEvent } : {}),
       timeoutMs: Math.max(1000, opts.deadline - Date.now()),
       // CHAOS_COVERAGE: the engine reports its coverage points (engine/coverage.ts) as events.
@@ -107,6 +111,14 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
         },
       });
       const faultsHit = nemesis.hits;
+      if (!seeded && spec.kind === 'streaming' && spec.config.source === 'kafka') {
+        // Input injection, like a target spec's: the harness fills the source topic before the first
+        // engine starts (dense offsets, so the batch plans match the reference over the local log).
+        // Seeded from the first incarnation's own engine run, so the engine finds exactly its input.
+        const firstRun = trialEngineRun(spec, dirs, { partitions: spec.config.partitions, lazyFs, serviceArgs: opts.engineArgs ?? [] });
+        await seedKafkaSourceOf(firstRun, { ...process.env, ...opts.env });
+        seeded = true;
+      }
       const proc = adopt ? adopt.proc : spawn(fault, partitions, nemesis.onEvent);
       let exit;
       try {
@@ -171,6 +183,17 @@ export async function processDriver(spec: TrialSpec, opts: ProcessDriverOptions)
     async corruptCheckpoint(scope) {
       // At rest only where this machine holds the files (the fs store); the fault is not drawn otherwise.
       return spec.kind === 'streaming' && spec.config.store === 'fs' ? corruptCheckpointDir(dirs.checkpoint, scope) : [];
+    },
+    async plantDeadAttempt(fault, partitions) {
+      // At rest only where this machine holds both directories (fs checkpoint, files sink); the fault is not drawn otherwise.
+      if (spec.kind !== 'streaming' || spec.config.store !== 'fs' || spec.config.sink !== 'files') return undefined;
+      const disarmed = Failpoints.disarmed();
+      const stores = { checkpoint: new FsCheckpointStore(dirs.checkpoint, { failpoints: disarmed }), output: new FsCheckpointStore(dirs.output, { failpoints: disarmed }) };
+      return plantDeadAttempt(stores, fault, async (ghost) => {
+        const exit = await spawn(ghost, partitions, undefined, ghostSpec(spec, fault)).done;
+        const fired = exit.events.some((e) => e.type === 'failpoint.fired');
+        return { killed: exit.signal === 'SIGKILL' && fired, events: exit.events, exit: exit.signal ?? `exit ${exit.exitCode}` };
+      });
     },
     async hasCheckpoint() {
       if (spec.config.store === 'fs') return fs.existsSync(path.join(dirs.checkpoint, 'metadata'));

@@ -5,6 +5,7 @@
  */
 import type { Fault, Incarnation, TrialSpec, Verdict } from '../history.js';
 import type { IncarnationDriver } from './driver.js';
+import { describePlanting } from '../faults/dead-attempt.js';
 
 export interface LoopResult {
   incarnations: Incarnation[];
@@ -28,6 +29,8 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
     const partitions = changed && fault?.kind === 'changed-partitions' ? fault.partitions : spec.config.partitions;
     // Bit rot while the engine is down: damage state files, then restart on them.
     const damaged = fault?.kind === 'corrupt-checkpoint' ? await driver.corruptCheckpoint(fault.scope) : [];
+    // A dead attempt of the next batch (another plan) left its files: the restart must replace them.
+    const planting = fault?.kind === 'dead-attempt-files' ? await driver.plantDeadAttempt?.(fault, partitions) : undefined;
     const r = await driver.run(i, fault, partitions);
     const { killed, ...inc } = r;
     incarnations.push(inc);
@@ -62,6 +65,15 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
         return { incarnations, finished: false, kills, verdicts };
       }
     }
+    if (planting && fault?.kind === 'dead-attempt-files') {
+      inc.faultsHit.unshift({ kind: 'dead-attempt-files', where: describePlanting(planting, fault), at: r.startedAt });
+      // Refusing to go on over files it cannot vouch for, naming one, is a correct outcome (not a finding).
+      const text = r.stderrTail ?? '';
+      if (r.exit.code === 2 && planting.planted.some((key) => text.includes(key))) {
+        verdicts.push({ checker: 'dead-attempt-refused', ok: true, message: `the dead attempt's files were detected and the restart stopped with a clear error: ${text.trim().slice(0, 200)}` });
+        return { incarnations, finished: false, kills, verdicts };
+      }
+    }
     if (r.fault?.kind === 'zombie' && r.faultsHit.some((h) => h.kind === 'zombie')) verdicts.push(zombieVerdict(i, r));
     if (killed) {
       if (r.exit.signal === 'SIGKILL') kills++;
@@ -69,6 +81,11 @@ export async function restartUntilDone(spec: TrialSpec, driver: IncarnationDrive
       if (lost.checkpoint + lost.output > 0) {
         inc.lostWrites = lost.checkpoint + lost.output;
         inc.lostWritesBy = lost;
+      }
+      // The power cut itself is the lost-writes strike: the unsynced writes of a killed process were
+      // dropped (possibly none, when it had fsynced all it wrote).
+      if (spec.schedule.lostWrites) {
+        inc.faultsHit.push({ kind: 'lost-writes', where: `after the kill: ${lost.checkpoint} checkpoint and ${lost.output} output writes not fsynced were dropped`, at: Date.now() });
       }
       continue;
     }

@@ -41,7 +41,7 @@ async function modelOutput(spec: TrialSpec): Promise<string[] | undefined> {
 export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions = {}): Promise<History> {
   const startedAt = Date.now();
   const timeoutMs = opts.timeoutMs ?? (mode === 'process' ? 60_000 : 20_000);
-  const guarantee = spec.config.sink === 'append' ? 'at-least-once' : 'exactly-once';
+  const guarantee = spec.config.sink === 'append' || (spec.config.sink === 'kafka' && spec.config.kafkaDelivery === 'at-least-once') ? 'at-least-once' : 'exactly-once';
   const history = newHistory(spec, mode, guarantee, startedAt, []);
 
   // Observations of the run (exits, refusals, liveness); the data is judged at the end by check(history).
@@ -61,6 +61,8 @@ export async function runTrial(spec: TrialSpec, mode: Mode, opts: TrialOptions =
   const modelRows = await modelOutput(spec);
   if (modelRows) history.model = modelRows;
   const ctx: CheckContext = model ? { ...(model.shape ? { shape: model.shape } : {}), perKeyOrder: model.perKeyOrder } : {};
+  // The output mode decides what the sink is judged on (append: a log; update: final state per key; complete: the newest table).
+  if (model?.outputMode) history.outputMode = model.outputMode;
 
   // The bound covers the engine's incarnations, not the reference computed above.
   const deadline = Date.now() + timeoutMs;

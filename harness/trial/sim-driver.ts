@@ -11,7 +11,8 @@ import type { Fault, TrialSpec } from '../history.js';
 import type { IncarnationDriver, IncarnationResult } from './driver.js';
 import { streamingRunOptions } from './engine-options.js';
 import { runInProcessIncarnation } from './in-process-incarnation.js';
-import { keysToCorrupt, rot } from '../faults/corrupt-checkpoint.js';
+import { damage } from '../faults/corrupt-checkpoint.js';
+import { ghostSpec, plantDeadAttempt } from '../faults/dead-attempt.js';
 
 export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
   const disarmed = Failpoints.disarmed();
@@ -26,9 +27,18 @@ export async function simDriver(spec: TrialSpec): Promise<IncarnationDriver> {
     },
     afterKill: () => ({ checkpoint: 0, output: 0 }),
     async corruptCheckpoint(scope) {
-      const doomed = keysToCorrupt([...checkpoint.objects.keys()], scope);
-      for (const key of doomed) checkpoint.objects.set(key, rot(checkpoint.objects.get(key)!));
-      return doomed;
+      const doomed = damage([...checkpoint.objects.keys()], scope, (key) => checkpoint.objects.get(key)!);
+      for (const { key, bytes } of doomed) checkpoint.objects.set(key, bytes);
+      return doomed.map((d) => d.key);
+    },
+    async plantDeadAttempt(fault, partitions) {
+      const ghost = ghostSpec(spec, fault);
+      return plantDeadAttempt({ checkpoint, output }, fault, async (kill) => {
+        const r = await runInProcessIncarnation(-1, kill, { checkpoint, output }, (failpoints, events) =>
+          runStreamingJob({ ...streamingRunOptions(ghost), partitions }, { checkpoint, output, failpoints, events, coverage: new Coverage(events) }),
+        );
+        return { killed: r.killed && r.exit.signal === 'SIGKILL', events: r.events, exit: r.exit.signal ?? `exit ${r.exit.code}` };
+      });
     },
     readOutputs: () => readOutputRows(output),
     hasCheckpoint: async () => (await checkpoint.get('metadata')) !== undefined,

@@ -2,7 +2,7 @@
  * `chaos tune` options: parsed and checked up front so that bad input fails in milliseconds with a
  * message naming the flag and the fix (UserError, exit 2), never after a minute of measuring.
  */
-import { UserError } from '../../engine/index.js';
+import { UserError, checkOutputDir } from '../../engine/index.js';
 import * as path from 'node:path';
 import { findBundledJob as findScenario, loadJob } from '../../runtime/jobs.js';
 import { isModulePath } from '../../runtime/job-ref.js';
@@ -134,6 +134,7 @@ export function parseTuneFlags(raw: RawTuneFlags): TuneOptions {
   const batchRecords = parseBatchRecords(raw.maxBatchRecords);
   const seed = parseCount(raw.seed, '--seed', 0, 2 ** 31 - 1);
   if (raw.out.trim() === '') throw new UserError('bad --out "": name a directory for the reports, e.g. --out out/tune');
+  checkOutputDir(raw.out, '--out');
   const scenario = raw.job ?? checkTunableScenario(raw.scenario);
   return { scenario, intervals, mtbfMs, repeat, budgetMs, size, batchRecords, seed, recovery: raw.recovery, out: raw.out };
 }

@@ -107,9 +107,9 @@ export function runSummaryFixture(failing = true): RunSummary {
       { name: 'running-totals', kind: 'streaming', trials: 20, kills: 27, failures: 0 },
     ],
     faultKinds: [
-      { kind: 'kill-random', trials: 14, hits: 20 },
-      { kind: 'kill-failpoint', trials: 13, hits: 19 },
-      { kind: 'torn-write', trials: 13, hits: 18 },
+      { kind: 'kill-random', armed: 14, struck: 12, strikes: 20, trials: 14, hits: 20 },
+      { kind: 'kill-failpoint', armed: 13, struck: 13, strikes: 19, trials: 13, hits: 19 },
+      { kind: 'torn-write', armed: 13, struck: 11, strikes: 18, trials: 13, hits: 18 },
     ],
     elapsedMs: 61_000,
     shrinkTrials: failing ? 12 : 0,

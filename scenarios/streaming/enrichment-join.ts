@@ -79,14 +79,12 @@ export const enrichmentJoin = defineStreamingJob({
   name: 'enrichment-join',
   description: 'purchases joined with a static users table (stream-static inner join), running totals per region and tier',
   defaults: { keys: 100, disorderMs: 1000, lateFraction: 0, growthBatches: 2 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const user = skewedInt(next, Math.max(1, knobs.keys));
-      out[i] = { key: `user-${user}`, value: { eventId: i, amount: 1 + randInt(next, 100) }, eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `user-${user}`, value: { eventId: i, amount: 1 + randInt(next, 100) }, eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery(seed, knobs) {
     return {
@@ -114,6 +112,7 @@ export const enrichmentJoin = defineStreamingJob({
   },
   /** Plain loops: the inner join with the users table, running events and amount per region/tier, one row per region/tier a batch touched. */
   model: {
+    outputMode: 'update',
     perKeyOrder: true,
     shape: { key: (r) => `${String(r['region'])}/${String(r['tier'])}`, seq: (r) => Number(r['batchId']), value: (r) => [r['events'], r['amount']] },
     expected({ seed, knobs, batches }) {

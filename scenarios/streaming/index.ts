@@ -5,10 +5,12 @@ import { wordcount } from './wordcount.js';
 import { runningTotals } from './running-totals.js';
 import { windowedCounts } from './windowed-counts.js';
 import { enrichmentJoin } from './enrichment-join.js';
+import { sessions } from './sessions.js';
+import { idleAlerts } from './idle-alerts.js';
 
 export type { StreamingScenario, InputKnobs } from './types.js';
 
-export const streamingScenarios: StreamingScenario[] = [wordcount, runningTotals, windowedCounts, enrichmentJoin];
+export const streamingScenarios: StreamingScenario[] = [wordcount, runningTotals, windowedCounts, enrichmentJoin, sessions, idleAlerts];
 
 export function findStreamingScenario(name: string): StreamingScenario {
   const found = streamingScenarios.find((s) => s.name === name);

@@ -16,14 +16,12 @@ export const runningTotals = defineStreamingJob({
   name: 'running-totals',
   description: 'running total, count and max amount per account across batches (state per key)',
   defaults: { keys: 50, disorderMs: 1000, lateFraction: 0, growthBatches: 3 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const account = skewedInt(next, Math.max(1, knobs.keys));
-      out[i] = { key: `acct-${account}`, value: { amount: randInt(next, 250) - 50 }, eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `acct-${account}`, value: { amount: randInt(next, 250) - 50 }, eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery() {
     const amountOf = (v: unknown) => (v as { amount: number }).amount;
@@ -45,6 +43,7 @@ export const runningTotals = defineStreamingJob({
   },
   /** Plain loops: nonzero amounts; running total, count and max per account, one row per account a batch touched. */
   model: {
+    outputMode: 'update',
     perKeyOrder: true,
     shape: { key: (r) => String(r['account']), seq: (r) => Number(r['batchId']), value: (r) => [r['total'], r['count'], r['max']] },
     expected({ batches }) {

@@ -20,14 +20,12 @@ export const windowedCounts = defineStreamingJob({
   name: 'windowed-counts',
   description: 'sliding event-time windows (10s/5s) counting readings per sensor, watermark drops late data',
   defaults: { keys: 8, disorderMs: 2000, lateFraction: 0.05, growthBatches: 4 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const sensor = skewedInt(next, Math.max(1, knobs.keys));
-      out[i] = { key: `sensor-${sensor}`, value: { reading: randInt(next, 1000) }, eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `sensor-${sensor}`, value: { reading: randInt(next, 1000) }, eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery(_seed, knobs) {
     return {
@@ -42,6 +40,7 @@ export const windowedCounts = defineStreamingJob({
    * final count, in the first batch whose watermark reaches its end, or in the last batch (flushAtEnd).
    */
   model: {
+    outputMode: 'append',
     perKeyOrder: false,
     watermarkDelayMs: (knobs) => knobs.disorderMs,
     shape: { key: (r) => `${String(r['sensor'])}@${String(r['windowStart'])}`, seq: (r) => Number(r['batchId']), value: (r) => r['count'] },

@@ -28,10 +28,9 @@ export const wordcount = defineStreamingJob({
   name: 'wordcount',
   description: 'lines split into words (stateless flatMap/filter/map), running count per word (stateful aggregation)',
   defaults: { keys: 200, disorderMs: 1000, lateFraction: 0, growthBatches: 1 },
-  generate(seed, size, knobs): InputEvent[] {
+  *generate(seed, size, knobs): Iterable<InputEvent> {
     const next = rng(seed);
     const vocabulary = Math.max(STOP_WORDS.length + 1, knobs.keys);
-    const out: InputEvent[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const n = 3 + randInt(next, 6);
       const words: string[] = [];
@@ -39,9 +38,8 @@ export const wordcount = defineStreamingJob({
         const w = vocabularyWord(skewedInt(next, vocabulary));
         words.push(next() < 0.1 ? w[0]!.toUpperCase() + w.slice(1) : w);
       }
-      out[i] = { key: `line-${i}`, value: words.join(' '), eventTimeMs: eventTimeOf(i, next, knobs) };
+      yield { key: `line-${i}`, value: words.join(' '), eventTimeMs: eventTimeOf(i, next, knobs) };
     }
-    return out;
   },
   buildQuery() {
     return {
@@ -56,6 +54,7 @@ export const wordcount = defineStreamingJob({
   },
   /** Plain loops: words of each line, lowercased, stop words dropped; running count per word, one row per word a batch touched. */
   model: {
+    outputMode: 'update',
     perKeyOrder: true,
     shape: { key: (r) => String(r['word']), seq: (r) => Number(r['batchId']), value: (r) => r['count'] },
     expected({ batches }) {

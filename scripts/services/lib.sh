@@ -16,8 +16,9 @@ already_installed() {
 # write_ready COMPONENT VERSION PATHS_JSON: the last step of a component, atomically (temp + rename).
 write_ready() {
   local dir="$CHAOS_SERVICES_DIR/$1"
-  printf '{"component":"%s","version":"%s","installedAt":"%s","paths":%s}\n' \
-    "$1" "$2" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$3" > "$dir/.ready.json.tmp"
+  # installSeconds: how long this install took (bash's SECONDS since the component script started).
+  printf '{"component":"%s","version":"%s","installedAt":"%s","installSeconds":%s,"paths":%s}\n' \
+    "$1" "$2" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${SECONDS:-0}" "$3" > "$dir/.ready.json.tmp"
   mv -f "$dir/.ready.json.tmp" "$dir/ready.json"
 }
 

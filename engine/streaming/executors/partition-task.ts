@@ -9,7 +9,7 @@
  * The same function runs in executor processes and is plain data in and out (it crosses a process
  * boundary with structured clone).
  */
-import { NO_STATE, type Element, type Stage, type StageContext, type StreamingQuery } from '../query.js';
+import { applyStages, NO_STATE, type Element, type Stage, type StreamingQuery } from '../query.js';
 import type { JsonValue, StreamSource } from '../source.js';
 
 /** What the driver ships for one task: the batch and the partition's offset range. */
@@ -61,17 +61,14 @@ export async function runPartitionTask(source: StreamSource, stages: readonly St
   const maxEventTimeMs = await readRangeInto(source, task.partition, task.from, task.to, elements);
   const inputRecords = elements.length;
   const lateDropped: Record<string, number> = {};
-  for (const stage of stages) {
-    const ctx: StageContext = {
-      batchId: task.batchId,
-      watermarkMs: task.watermarkMs,
-      endOfInput: task.endOfInput,
-      state: NO_STATE,
-      lateDropped: (count) => {
-        lateDropped[stage.name] = (lateDropped[stage.name] ?? 0) + count;
-      },
-    };
-    elements = stage.process(elements, ctx);
-  }
+  elements = applyStages(stages, elements, (stage) => ({
+    batchId: task.batchId,
+    watermarkMs: task.watermarkMs,
+    endOfInput: task.endOfInput,
+    state: NO_STATE,
+    lateDropped: (count) => {
+      lateDropped[stage.name] = (lateDropped[stage.name] ?? 0) + count;
+    },
+  }));
   return { partition: task.partition, elements, inputRecords, maxEventTimeMs, lateDropped };
 }

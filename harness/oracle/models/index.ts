@@ -20,6 +20,7 @@ function jobModel(job: StreamingJob, m: JobModel): ScenarioModel {
   return {
     scenario: job.name,
     perKeyOrder: m.perKeyOrder ?? false,
+    ...(m.outputMode ? { outputMode: m.outputMode } : {}),
     ...(m.shape ? { shape: m.shape as ScenarioModel['shape'] } : {}),
     expected(spec) {
       const { records, knobs } = trialInput(spec, job);

@@ -10,6 +10,6 @@ export function trialInput(spec: TrialSpec, job: StreamingJob): { records: Model
     const v = spec.input[k];
     if (v !== undefined) knobs[k] = v;
   }
-  const records = spec.input.records !== undefined ? readRecords(spec.input.records).events : job.generate(spec.seed, spec.input.size, knobs);
+  const records = spec.input.records !== undefined ? readRecords(spec.input.records).events : Array.from(job.generate(spec.seed, spec.input.size, knobs));
   return { records, knobs };
 }

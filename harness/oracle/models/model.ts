@@ -17,4 +17,10 @@ export interface ScenarioModel {
   shape?: RowShape;
   /** The scenario promises each key's updates arrive in sequence order (per-key order is checked). */
   perKeyOrder: boolean;
+  /**
+   * The query's output mode, which decides how its sink is judged (check.ts delivery, checkers.ts judgeOutput):
+   * append = a log of final rows; update = final state per key (`shape` with seq and value);
+   * complete = the newest result table (`shape.seq`). Default append.
+   */
+  outputMode?: 'append' | 'update' | 'complete';
 }
