@@ -29,12 +29,13 @@ export function registerTune(program: Command): void {
     .option('--target <spec.json>', 'tune an external target (a spec with "tune"): interval = its unit, e.g. files per micro-batch')
     .option('--master <url>', 'Spark master for --target (default: the spec\'s)')
     .option('--files <n>', 'with --target: input files per run (default 8)')
-    .action(async (flags: RawTuneFlags & { json?: boolean; target?: string; master?: string; files?: string }, cmd: Command) => {
+    .option('--knob <names>', 'with --target: tune only these of the spec\'s knobs (comma-separated; default all)')
+    .action(async (flags: RawTuneFlags & { json?: boolean; target?: string; master?: string; files?: string; knob?: string }, cmd: Command) => {
       if (flags.target !== undefined) {
         process.exitCode = await (await import('./tune-target.js')).tuneTargetCommand(flags, (name) => cmd.getOptionValueSource(name) === 'default');
         return;
       }
-      if (flags.master !== undefined || flags.files !== undefined) throw new UserError('--master and --files need --target SPEC');
+      if (flags.master !== undefined || flags.files !== undefined || flags.knob !== undefined) throw new UserError('--master, --files and --knob need --target SPEC');
       if (flags.job !== undefined) {
         if (cmd.getOptionValueSource('scenario') === 'cli') throw new UserError('give either --scenario NAME or --job PATH, not both');
         flags.job = await checkTunableJob(flags.job);

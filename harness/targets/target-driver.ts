@@ -37,6 +37,21 @@ export interface ResolvedTarget {
   env?: Record<string, string>;
   /** The run's services (spec "services"), started by withTargetServices. */
   services?: TargetServices;
+  /** Values of the spec's tune knobs by knob name (chaos tune --target); a knob not named gets its default. */
+  knobValues?: Record<string, number>;
+}
+
+/** How the spec's tune knobs reach an incarnation: environment, placeholder values and --conf arguments. */
+export function knobSettings(target: ResolvedTarget): { env: Record<string, string>; placeholders: Record<string, string>; conf: string[] } {
+  const out = { env: {} as Record<string, string>, placeholders: {} as Record<string, string>, conf: [] as string[] };
+  for (const k of target.spec.tune?.knobs ?? []) {
+    const v = String(target.knobValues?.[k.name] ?? k.default);
+    if ('env' in k.via) out.env[k.via.env] = v;
+    else if ('placeholder' in k.via) out.placeholders[k.via.placeholder] = v;
+    else out.conf.push('--conf', `${k.via.conf}=${v}`);
+  }
+  if (target.knobValues) for (const [k, v] of Object.entries(target.spec.tune?.conf ?? {})) out.conf.push('--conf', `${k}=${v}`);
+  return out;
 }
 
 /** One line of the failpoint adapter's events file. */
@@ -109,13 +124,15 @@ export class TargetDriver implements IncarnationDriver {
     for (const need of target.spec.services) {
       if (!services?.[need]) throw new UserError(`target ${target.spec.name} declares service ${need} but it was not started (run it through chaos run|replay|tune --target, or withTargetServices)`);
     }
+    const knobs = knobSettings(target);
     this.values = {
+      knobs: knobs.placeholders,
       input: path.join(this.dir, 'input'),
       inputDone: path.join(this.dir, 'input.done'),
       output: path.join(this.dir, 'output'),
       checkpoint: path.join(this.dir, 'checkpoint'),
       master: target.master,
-      ...(target.spark ? { sparkSubmit: target.spark.sparkSubmit, sparkConf: sparkTestConf(), ...(target.spark.kafkaJars.length ? { sparkKafkaJars: target.spark.kafkaJars.join(',') } : {}) } : {}),
+      ...(target.spark ? { sparkSubmit: target.spark.sparkSubmit, sparkConf: [...sparkTestConf(), ...knobs.conf], ...(target.spark.kafkaJars.length ? { sparkKafkaJars: target.spark.kafkaJars.join(',') } : {}) } : {}),
       ...(services?.kafka ? { kafka: services.kafka.brokers.join(','), kafkaTopic: uniqueName(`chaos-${target.spec.name}`) } : {}),
       ...(services?.s3 ? { s3: { endpoint: services.s3.endpoint, bucket: services.s3.bucket, accessKey: services.s3.accessKey, secretKey: services.s3.secretKey, prefix: `${uniqueName(`targets/${target.spec.name}`)}/` } } : {}),
     };
@@ -163,6 +180,7 @@ export class TargetDriver implements IncarnationDriver {
       ...(process.env as Record<string, string>),
       ...(this.target.spark ? sparkEnv(this.target.spark) : {}),
       ...Object.fromEntries(Object.entries(spec.start.env).map(([k, v]) => [k, expand(v, spec, values)])),
+      ...knobSettings(this.target).env,
       ...this.target.env,
       CHAOS_SPARK_EVENTS: eventsFile,
       ...(goFile ? { CHAOS_GO_FILE: goFile } : {}),

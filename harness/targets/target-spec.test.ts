@@ -91,3 +91,32 @@ describe('target spec', () => {
     expect(() => expandCommand(s, { ...v, kafka: undefined } as never)).toThrow(/\{kafka\} has no value: the Kafka service was not started/);
   });
 });
+
+describe('target spec: tune knobs', () => {
+  const knob = { name: 'ci', means: 'm', unit: 'batches', role: 'checkpoint-interval', via: { placeholder: '{ci}' }, values: [1, 2], default: 2, checkpointPoint: 'rdd-checkpoint' };
+  const withTune = (tune: unknown, command = [...base.start.command, '{ci}']) => ({ ...base, start: { command }, tune });
+  it('accepts a knob whose placeholder the command uses, and expands it to the default', () => {
+    const s = parseTargetSpec(withTune({ knobs: [knob] }), '/tmp/t.json', 'h');
+    expect(s.tune?.knobs[0]?.name).toBe('ci');
+    expect(expandCommand(s, { input: 'i', output: 'o', checkpoint: 'c', inputDone: 'd', master: 'm' }).at(-1)).toBe('2');
+    expect(expandCommand(s, { input: 'i', output: 'o', checkpoint: 'c', inputDone: 'd', master: 'm', knobs: { '{ci}': '7' } }).at(-1)).toBe('7');
+  });
+  it('refuses bad knob fields, naming them', () => {
+    expect(errorOf(withTune({ knobs: [{ ...knob, role: 'x' }] }))).toMatch(/field "tune\.knobs\[0\]\.role"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, values: [0] }] }))).toMatch(/field "tune\.knobs\[0\]\.values"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, default: 'a' }] }))).toMatch(/field "tune\.knobs\[0\]\.default"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, checkpointPoint: 'nope' }] }))).toMatch(/field "tune\.knobs\[0\]\.checkpointPoint"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, via: { conf: 'x' } }] }))).toMatch(/field "tune\.knobs\[0\]\.via\.conf"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, via: { conf: 'spark.a.b' } }] }, base.start.command))).toMatch(/field "tune\.knobs\[0\]\.via\.conf" needs "\{spark-conf\}"/);
+    expect(errorOf(withTune({ knobs: [{ ...knob, bogus: 1 }] }))).toMatch(/field "tune\.knobs\[0\]\.bogus"/);
+    expect(errorOf(withTune({ knobs: [knob, knob] }))).toMatch(/field "tune\.knobs" names knob "ci" twice/);
+    expect(errorOf(withTune({ knobs: [] }))).toMatch(/field "tune\.knobs"/);
+    expect(errorOf(withTune({ knobs: [knob], batchPoint: 'x' }))).toMatch(/field "tune\.batchPoint"/);
+    expect(errorOf(withTune({ knobs: [knob] }, base.start.command))).toMatch(/field "tune\.knobs\[0\]\.via\.placeholder" \{ci\} is not used/);
+    expect(errorOf({ ...base, start: { command: [...base.start.command, '{ci}'] } })).toMatch(/unknown placeholder \{ci\}/);
+  });
+  it('keeps the old {"unit"} form as one files-per-batch knob', () => {
+    const s = parseTargetSpec({ ...base, tune: { unit: 'files' } }, '/tmp/t.json', 'h');
+    expect(s.tune?.knobs.map((k) => [k.name, k.via])).toEqual([['files-per-batch', { env: 'CHAOS_CHECKPOINT_INTERVAL' }]]);
+  });
+});

@@ -102,9 +102,42 @@ export interface TargetSpec {
   /** Supports the pre-started driver handshake (examples/spark/chaos_spark.py: CHAOS_GO_FILE). */
   prestart: boolean;
   semantics: 'exactly-once' | 'at-least-once';
-  /** For `chaos tune --target`: the job takes its checkpoint interval from CHAOS_CHECKPOINT_INTERVAL, in this unit. */
-  tune?: { unit: string };
+  /** For `chaos tune --target`: the knobs the job exposes and how each reaches it (see TuneKnob). */
+  tune?: TargetTune;
   timeouts: { readyMs: number; incarnationMs: number; trialMs: number };
+}
+
+/**
+ * One tunable setting of a target, as its spec declares it (`tune.knobs[]`):
+ * - role batch-size: the knob sets how much input one batch takes (e.g. maxFilesPerTrigger); every
+ *   batch is a checkpoint, so the fit is batch ms ≈ a + b·K (a the fixed cost of a batch and its
+ *   checkpoint cycle, b the cost per unit of input).
+ * - role checkpoint-interval: the knob sets how many batches pass between two checkpoints of
+ *   `checkpointPoint` (an RDD checkpoint of a DStream, a state-store snapshot); the fit is the
+ *   built-in engine's cost model (harness/tune/cost-model.ts) with the measured write time of one
+ *   such checkpoint as its cost.
+ * `via` says how a value reaches the job: an environment variable, a placeholder `{name}` the start
+ * command or start.env uses, or a Spark `--conf key=value` (appended to {spark-conf}). Outside
+ * `chaos tune` the job gets `default`.
+ */
+export interface TuneKnob {
+  name: string;
+  means: string;
+  unit: string;
+  role: 'batch-size' | 'checkpoint-interval';
+  via: { env: string } | { placeholder: string } | { conf: string };
+  values: number[];
+  default: number;
+  /** checkpoint-interval: the named point (without .before/.written) one checkpoint writes, e.g. rdd-checkpoint. */
+  checkpointPoint?: string;
+}
+
+export interface TargetTune {
+  /** The named point reached once per batch (steady batch time between its first and last event). */
+  batchPoint: string;
+  knobs: TuneKnob[];
+  /** Spark settings for tune runs only (e.g. a short state-store maintenance interval so snapshots happen in a short run). */
+  conf: Record<string, string>;
 }
 
 /** Failpoints the Spark adapter (harness/targets/spark/failpoints) can arm. */
@@ -322,8 +355,7 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
     trialMs: int(t, 'trialMs', 'timeouts.trialMs', 1000, 900_000),
   };
 
-  let tune: TargetSpec['tune'];
-  if (raw['tune'] !== undefined) tune = { unit: str(obj(raw, 'tune', 'tune'), 'unit', 'tune.unit') };
+  const tune = raw['tune'] === undefined ? undefined : parseTune(obj(raw, 'tune', 'tune'), where, engine);
 
   const spec: TargetSpec = {
     file,
@@ -351,6 +383,91 @@ export function parseTargetSpec(raw: unknown, file: string, sha256: string): Tar
   return spec;
 }
 
+/**
+ * The spec's `tune` section. The old form {"unit": "..."} alone still means one batch-size knob that
+ * reaches the job as CHAOS_CHECKPOINT_INTERVAL (what examples/spark/wordcount.py reads).
+ */
+function parseTune(t: Obj, where: string, engine: TargetSpec['engine']): TargetTune {
+  for (const k of Object.keys(t)) if (!['$comment', 'unit', 'batchPoint', 'knobs', 'conf'].includes(k)) fail(where, `tune.${k}`, 'is not a tune field (known: unit, batchPoint, knobs, conf)');
+  const conf = t['conf'] ?? {};
+  if (!isObj(conf)) fail(where, 'tune.conf', 'must be an object of Spark settings, e.g. {"spark.sql.streaming.stateStore.maintenanceInterval": "1s"}');
+  for (const [k, v] of Object.entries(conf)) {
+    if (engine !== 'spark') fail(where, 'tune.conf', 'needs "engine": "spark" (its entries are spark-submit --conf settings)');
+    if (!/^spark\.[A-Za-z0-9._-]+$/.test(k)) fail(where, `tune.conf.${k}`, 'is not a Spark setting key (spark.…)');
+    if (typeof v !== 'string') fail(where, `tune.conf.${k}`, 'must be a string value, e.g. "1s"');
+  }
+  const batchPoint = t['batchPoint'] ?? 'commits.written';
+  if (typeof batchPoint !== 'string' || !(SPARK_POINTS as readonly string[]).includes(batchPoint)) fail(where, 'tune.batchPoint', `must be a named point reached once per batch, one of ${SPARK_POINTS.join(', ')} (got ${JSON.stringify(batchPoint)})`);
+  if (t['knobs'] === undefined) {
+    if (typeof t['unit'] !== 'string' || !t['unit'].trim()) fail(where, 'tune.knobs', 'must be a non-empty array of knobs (or give the old "unit" alone for CHAOS_CHECKPOINT_INTERVAL)');
+    return { batchPoint, conf: conf as Record<string, string>, knobs: [{ name: 'files-per-batch', means: t['unit'], unit: t['unit'], role: 'batch-size', via: { env: 'CHAOS_CHECKPOINT_INTERVAL' }, values: [1, 2, 3], default: 1 }] };
+  }
+  const knobs = t['knobs'];
+  if (!Array.isArray(knobs) || knobs.length === 0) fail(where, 'tune.knobs', 'must be a non-empty array of knobs ({name, means, unit, role, via, values, default})');
+  const out = knobs.map((k: unknown, i: number): TuneKnob => {
+    const f = `tune.knobs[${i}]`;
+    if (!isObj(k)) fail(where, f, 'must be an object {name, means, unit, role, via, values, default}');
+    const known = ['$comment', 'name', 'means', 'unit', 'role', 'via', 'values', 'range', 'default', 'checkpointPoint'];
+    for (const key of Object.keys(k)) if (!known.includes(key)) fail(where, `${f}.${key}`, `is not a knob field (known: ${known.slice(1).join(', ')})`);
+    const text = (key: string): string => {
+      const v = k[key];
+      if (typeof v !== 'string' || !v.trim()) fail(where, `${f}.${key}`, 'must be a non-empty string');
+      return v;
+    };
+    const name = text('name');
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail(where, `${f}.name`, 'must be lowercase letters, digits and dashes (chaos tune --knob names it)');
+    const role = k['role'];
+    if (role !== 'batch-size' && role !== 'checkpoint-interval') fail(where, `${f}.role`, `must be one of batch-size | checkpoint-interval (got ${JSON.stringify(role)})`);
+    const via = k['via'];
+    if (!isObj(via) || Object.keys(via).length !== 1) fail(where, `${f}.via`, 'must be one of {"env": "NAME"}, {"placeholder": "{name}"}, {"conf": "spark.some.key"}');
+    let parsedVia: TuneKnob['via'];
+    if (typeof via['env'] === 'string') {
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(via['env'])) fail(where, `${f}.via.env`, 'must be an environment variable name (A-Z, 0-9, _)');
+      parsedVia = { env: via['env'] };
+    } else if (typeof via['placeholder'] === 'string') {
+      if (!/^\{[a-z0-9-]+\}$/.test(via['placeholder'])) fail(where, `${f}.via.placeholder`, 'must look like {checkpoint-interval}');
+      if (via['placeholder'] in PLACEHOLDERS) fail(where, `${f}.via.placeholder`, `${via['placeholder']} is a built-in placeholder; pick another name`);
+      parsedVia = { placeholder: via['placeholder'] };
+    } else if (typeof via['conf'] === 'string') {
+      if (engine !== 'spark') fail(where, `${f}.via.conf`, 'needs "engine": "spark" (it is a spark-submit --conf)');
+      if (!/^spark\.[A-Za-z0-9._-]+$/.test(via['conf'])) fail(where, `${f}.via.conf`, 'must be a Spark setting key, e.g. spark.sql.streaming.stateStore.minDeltasForSnapshot');
+      parsedVia = { conf: via['conf'] };
+    } else fail(where, `${f}.via`, 'must be one of {"env": "NAME"}, {"placeholder": "{name}"}, {"conf": "spark.some.key"}');
+    let values: number[];
+    if (k['values'] !== undefined && k['range'] !== undefined) fail(where, `${f}.values`, 'give either values or range, not both');
+    if (k['range'] !== undefined) {
+      const r = k['range'];
+      if (!isObj(r)) fail(where, `${f}.range`, 'must be {"from": N, "to": M, "step": S}');
+      const [from, to, step] = [r['from'], r['to'], r['step'] ?? 1];
+      for (const [key, v] of [['from', from], ['to', to], ['step', step]] as const) {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(where, `${f}.range.${key}`, `must be an integer >= 1 (got ${JSON.stringify(v)})`);
+      }
+      if ((to as number) < (from as number)) fail(where, `${f}.range.to`, 'must be >= range.from');
+      values = [];
+      for (let v = from as number; v <= (to as number) && values.length <= 50; v += step as number) values.push(v);
+      if (values.length > 50) fail(where, `${f}.range`, 'gives more than 50 candidates; raise step');
+    } else {
+      const v = k['values'];
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 1)) fail(where, `${f}.values`, 'must be a non-empty array of whole numbers >= 1 (or give "range")');
+      values = [...new Set(v as number[])].sort((a, b) => a - b);
+    }
+    const dflt = k['default'];
+    if (typeof dflt !== 'number' || !Number.isInteger(dflt) || dflt < 1) fail(where, `${f}.default`, `must be a whole number >= 1: the value the job gets outside chaos tune (got ${JSON.stringify(dflt)})`);
+    let checkpointPoint: string | undefined;
+    if (role === 'checkpoint-interval') {
+      const cp = k['checkpointPoint'];
+      const kinds = [...new Set(SPARK_POINTS.map((p) => p.slice(0, p.lastIndexOf('.'))))];
+      if (typeof cp !== 'string' || !kinds.includes(cp)) fail(where, `${f}.checkpointPoint`, `must name the checkpoint this knob spaces out, one of ${kinds.join(', ')} (got ${JSON.stringify(cp)})`);
+      checkpointPoint = cp;
+    } else if (k['checkpointPoint'] !== undefined) fail(where, `${f}.checkpointPoint`, 'applies only to role checkpoint-interval');
+    return { name, means: text('means'), unit: text('unit'), role, via: parsedVia, values, default: dflt, ...(checkpointPoint ? { checkpointPoint } : {}) };
+  });
+  const names = out.map((k) => k.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) fail(where, 'tune.knobs', `names knob "${dup}" twice`);
+  return { batchPoint, conf: conf as Record<string, string>, knobs: out };
+}
+
 /** Every `{...}` used must be a known placeholder, and engine-specific ones need that engine. */
 function checkPlaceholders(spec: TargetSpec, where: string): void {
   const fields: Array<[string, string]> = [
@@ -362,9 +479,13 @@ function checkPlaceholders(spec: TargetSpec, where: string): void {
     ['checkpoint.path', spec.checkpoint.path],
     ...(spec.output.kind === 'command' ? spec.output.command.map((c, i): [string, string] => [`output.command[${i}]`, c]) : [['output.path', spec.output.path] as [string, string]]),
   ];
+  const knobPlaceholders = (spec.tune?.knobs ?? []).flatMap((k) => ('placeholder' in k.via ? [k.via.placeholder] : []));
+  const used = new Set<string>();
   for (const [field, value] of fields) {
     for (const m of value.matchAll(/\{[a-z0-9-]+\}/g)) {
       const p = m[0];
+      used.add(p);
+      if (knobPlaceholders.includes(p)) continue;
       if (!(p in PLACEHOLDERS)) fail(where, field, `uses unknown placeholder ${p} (known: ${Object.keys(PLACEHOLDERS).join(' ')})`);
       if ((p === '{spark-submit}' || p === '{spark-conf}') && spec.engine !== 'spark') fail(where, field, `uses ${p}, which needs "engine": "spark"`);
       if (p === '{failpoint-args}' && spec.failpoints.adapter !== 'spark') fail(where, field, 'uses {failpoint-args}, which needs "failpoints": {"adapter": "spark", ...}');
@@ -373,6 +494,10 @@ function checkPlaceholders(spec: TargetSpec, where: string): void {
       if (service && !spec.services.includes(service)) fail(where, field, `uses ${p}, which needs "services": [..., "${service}"] (the harness then starts ${service === 'kafka' ? 'a Kafka broker' : 'an S3 server'} for the run)`);
     }
   }
+  spec.tune?.knobs.forEach((k, i) => {
+    if ('placeholder' in k.via && !used.has(k.via.placeholder)) fail(where, `tune.knobs[${i}].via.placeholder`, `${k.via.placeholder} is not used in start.command or start.env: the knob would never reach the job`);
+    if ('conf' in k.via && !spec.start.command.includes('{spark-conf}')) fail(where, `tune.knobs[${i}].via.conf`, 'needs "{spark-conf}" in start.command: that is where the --conf setting goes');
+  });
   if (spec.failpoints.adapter === 'spark' && !spec.start.command.includes('{failpoint-args}')) {
     fail(where, 'start.command', 'must contain "{failpoint-args}" (after spark-submit) when failpoints.adapter is spark: that is how the failpoint jar is plugged in');
   }
@@ -392,6 +517,8 @@ export interface PlaceholderValues {
   kafkaTopic?: string;
   s3?: { endpoint: string; bucket: string; prefix: string; accessKey: string; secretKey: string };
   failpointArgs?: string[];
+  /** Values of the spec's tune knobs that reach the job as placeholders ("{checkpoint-interval}" -> "4"). */
+  knobs?: Record<string, string>;
 }
 
 /** Expand one string; list-valued placeholders are only allowed as a whole command element (see expandCommand). */
@@ -428,8 +555,11 @@ export function expand(text: string, spec: TargetSpec, v: PlaceholderValues): st
         const key = ({ '{s3}': 'endpoint', '{s3-bucket}': 'bucket', '{s3-prefix}': 'prefix', '{s3-access-key}': 'accessKey', '{s3-secret-key}': 'secretKey' } as const)[p];
         return v.s3[key];
       }
-      default:
+      default: {
+        const knob = spec.tune?.knobs.find((k) => 'placeholder' in k.via && k.via.placeholder === p);
+        if (knob) return v.knobs?.[p] ?? String(knob.default);
         throw new UserError(`${spec.file}: ${p} must be a whole element of start.command (it expands to several arguments)`);
+      }
     }
   });
 }
