@@ -66,6 +66,18 @@ describe('chaos tune --target analysis', () => {
     expect(tiny.runs).toHaveLength(3);
     expect(tiny.rounds.count).toBe(1);
   });
+
+  it('with --no-recovery stops after --repeat rounds and says why', async () => {
+    let n = 0;
+    const measure: MeasureFn = async (knob, value, round) => {
+      n++;
+      return { run: run(knob.name, value, round, 1000, [100]), recovery: null };
+    };
+    const r = await tuneTarget('t', { knobs: [{ knob: ckpt, values: [1, 2] }], mtbfMs: 600_000, seed: 1, recovery: false, repeat: 2, budgetMs: 3_600_000, command: 'x' }, measure, () => 0);
+    expect(n).toBe(4);
+    expect(r.rounds.stopped).toMatch(/--no-recovery/);
+    expect(r.knobs[0]!.reason).toMatch(/--no-recovery/);
+  });
 });
 
 describe('batch marks', () => {

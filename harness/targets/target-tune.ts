@@ -390,12 +390,12 @@ export async function tuneTarget(target: string, opts: TuneTargetOptions, measur
     results = analyze();
     // A knob with no fit yet may get one from another round (noise), unless recovery is off (it never will).
     const undecided = results.filter((r) => (r.decision ? r.decision.status === 'undecided' : opts.recovery));
-    if (round >= opts.repeat && !undecided.length) {
-      stopped = 'every knob decided (its pick separated from, or equivalent to, the runner-up)';
+    if (round >= opts.repeat && !opts.recovery && results.every((r) => !r.decision)) {
+      stopped = 'no knob can be fitted without recovery measurements (--no-recovery): more rounds would not change that';
       break;
     }
-    if (round >= opts.repeat && results.every((r) => !r.decision)) {
-      stopped = 'no knob can be fitted from these measurements (more rounds would not change that)';
+    if (round >= opts.repeat && !undecided.length) {
+      stopped = 'every knob decided (its pick separated from, or equivalent to, the runner-up)';
       break;
     }
     if (round >= MAX_ROUNDS) {
