@@ -94,6 +94,16 @@ describe('analyzeTune', () => {
     expect(r.notes.join('\n')).toMatch(/per-batch cost that no checkpoint interval removes/);
   });
 
+  it('never ticks a pick on the edge of the measured range when the optimum is predicted beyond it', () => {
+    const narrow = tuneFixture([1, 2, 5, 10, 20], 3, [100]);
+    expect(narrow.recommended).toBe(20);
+    expect(narrow.recommendation.confidence).toBe('undecided');
+    expect(narrow.recommendation.decision?.edge).toBe('above');
+    expect(narrow.verdict).toMatch(/NOT decided: the largest interval measured, with the optimum predicted beyond it/);
+    // inside a bracketed range the same data do separate
+    expect(r.recommendation.decision?.edge).toBeUndefined();
+  });
+
   it('never claims separation from a single run per interval', () => {
     const once = tuneFixture([1, 2, 5, 10, 20, 50, 100, 200, 500], 1, [100]);
     expect(once.recommendation.confidence).toBe('undecided');

@@ -265,7 +265,16 @@ function sizeResult(d: SizeData, index: number, point: CostModel[], replicates: 
   const pointTotals = totalsAt(model);
   const repTotals = reps.map(totalsAt);
   const observations = new Map(d.intervals.map((k) => [k, d.ratios.filter((r) => r.interval === k).length]));
-  const decision = decide(pointTotals, repTotals, observations);
+  const decided = decide(pointTotals, repTotals, observations);
+  const predicted = [prediction.young?.batches, prediction.daly?.batches, fittedOptimum(model, M, W)].filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const largest = Math.max(...d.intervals);
+  const smallest = Math.min(...d.intervals);
+  const edge =
+    decided.best === largest && predicted.some((p) => p > largest) ? ('above' as const)
+    : decided.best === smallest && smallest > 1 && predicted.some((p) => p < smallest) ? ('below' as const)
+    : undefined;
+  // A pick on the edge of the measured range, with the optimum predicted beyond it, is not separated.
+  const decision = edge && decided.status === 'separated' ? { ...decided, status: 'undecided' as const, edge } : decided;
 
   const intervals = d.intervals.map((k) => {
     const samples = repTotals.map((t) => t.get(k)!);
@@ -435,6 +444,8 @@ function recommend(b: BatchSizeResult): TuneResult['recommendation'] {
       ? 'the only measured interval'
       : d.status === 'separated'
         ? `lowest fitted expected time; every ${d.runnerUp} is ${fmtPct(d.differencePct!.value)} slower (${ciText(d.differencePct!)}), best in ${Math.round(d.pickShare * 100)} % of resamples`
+        : d.edge
+          ? `lowest fitted expected time of the intervals measured, but the ${d.edge === 'above' ? 'largest' : 'smallest'} one, and the optimum is predicted ${d.edge === 'above' ? 'above' : 'below'} it: the best interval may lie outside the measured range`
         : d.runs < MIN_OBSERVATIONS
           ? `lowest fitted expected time, but every ${d.runnerUp} (${fmtPct(d.differencePct!.value)}) cannot be told from it: measured once, so there is no spread to judge`
           : `lowest fitted expected time, but not separated from every ${d.runnerUp}: difference ${fmtPct(d.differencePct!.value)} (${ciText(d.differencePct!)}), best in only ${Math.round(d.pickShare * 100)} % of resamples`;
@@ -489,6 +500,8 @@ function verdictOf(r: TuneResult): string {
       ? `, separated from every ${d!.runnerUp}`
       : r.recommendation.confidence === 'equivalent'
         ? `, or every ${r.recommended === d!.best ? d!.runnerUp : d!.best}: the two are within ${EQUIVALENCE_PCT} %`
+        : r.recommendation.confidence === 'undecided' && d!.edge
+          ? ` — NOT decided: the ${d!.edge === 'above' ? 'largest' : 'smallest'} interval measured, with the optimum predicted beyond it; measure ${d!.edge === 'above' ? 'larger' : 'smaller'} intervals (raise --budget)`
         : r.recommendation.confidence === 'undecided'
           ? ` — NOT separated from every ${d!.runnerUp} (${d!.runs < MIN_OBSERVATIONS ? 'each measured once' : `${ciText(d!.differencePct!)} difference`}); measure longer with --budget`
           : '';

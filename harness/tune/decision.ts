@@ -26,6 +26,12 @@ export interface Decision {
   best: number;
   /** The candidate with the second lowest; null when only one interval was measured. */
   runnerUp: number | null;
+  /**
+   * Set when the pick is the largest (or smallest) interval measured and a prediction (Young, Daly,
+   * the fitted optimum) lies beyond it: being best among the measured ones says nothing about the
+   * unmeasured side, so such a pick is never 'separated'.
+   */
+  edge?: 'above' | 'below';
   /** (T(runner-up) − T(best)) / T(best) in percent, fitted, with its 95 % interval over the resamples. */
   differencePct: Estimate | null;
   /** Runs behind the thinner of the two (best, runner-up). */
